@@ -1,0 +1,5 @@
+"""``python -m tarawa_kg``."""
+
+from tarawa_kg.cli import main
+
+main()

@@ -1,0 +1,181 @@
+"""The ``tarawa-kg`` command line: a thin layer over the library.
+
+Exit codes: 0 success, 1 the data does not conform or a check failed, 2 bad usage or unreadable
+input (click's own usage errors also exit 2).
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from tarawa_kg.errors import TarawaKGError
+from tarawa_kg.project import Project
+
+ROOT_OPTION = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The tarawa-kg checkout (default: $TARAWA_KG_ROOT, else the installed checkout).")
+ENDPOINT_OPTION = click.option(
+    "--endpoint", metavar="URL", default=None,
+    help="Run against this SPARQL 1.1 endpoint instead of the local graph.")
+FORMAT_CHOICES = ("table", "csv", "tsv", "json")
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func):
+    """Turn library errors into one-line messages and the documented exit codes."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except TarawaKGError as exc:
+            _fail(str(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail("interrupted", 130)
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tarawa-kg")
+def main():
+    """tarawa-kg: the sourced knowledge graph of Operation Galvanic (Tarawa and Makin, Nov. 1943)."""
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: dist/ in the checkout).")
+@handle_errors
+def build(root, out_dir):
+    """Load the ontology and data, validate with SHACL, write dist/ (Turtle, N-Triples, JSON-LD,
+    TriG, VoID/DCAT description) and print a summary."""
+    from tarawa_kg.build import build as run_build
+
+    result = run_build(Project(root), out_dir)
+    click.echo(f"triples: {result.triples}")
+    click.echo("entities per class:")
+    for name, count in result.entities.items():
+        click.echo(f"  {name:<20} {count:>6}")
+    for res in result.report.results:
+        click.echo(res.line(), err=res.severity == "Violation")
+    click.echo(f"validation: {result.report.summary()}")
+    for path in result.files:
+        click.echo(f"wrote {path}")
+    click.echo(f"time: {result.seconds:.1f} s")
+    if not result.report.conforms:
+        click.echo("error: the graph does not conform to the shapes; nothing was written", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@handle_errors
+def validate(root, files):
+    """Validate the project data, plus any extra Turtle FILES, against the SHACL shapes.
+
+    Prints one line per result (severity, focus node, path, value, shape, message) and a summary;
+    exits 1 when there is a violation."""
+    from tarawa_kg.load import load_project, load_shapes
+    from tarawa_kg.validate import validate_graph
+
+    project = Project(root)
+    graph = load_project(project, extra=files)
+    report = validate_graph(graph, load_shapes(project))
+    for res in report.results:
+        click.echo(res.line(graph))
+    click.echo(report.summary())
+    sys.exit(0 if report.conforms else 1)
+
+
+@main.command("queries")
+@ROOT_OPTION
+@click.argument("name", required=False)
+@handle_errors
+def queries_cmd(root, name):
+    """List the saved queries, or show one query's documentation and text."""
+    from tarawa_kg.queries import get_query, list_queries
+
+    project = Project(root)
+    if name is None:
+        for query in list_queries(project):
+            params = " ".join(f"[{p.name}]" if not p.required else p.name for p in query.params)
+            click.echo(f"{query.name:<32} {query.title}" + (f"  (params: {params})" if params else ""))
+        return
+    query = get_query(name, project)
+    click.echo(f"{query.name}: {query.title}\n\n{query.description}\n")
+    for p in query.params:
+        click.echo(f"  --param {p.name}=<{p.kind}>  {'required' if p.required else 'optional'}  {p.doc}")
+    click.echo("\n" + query.text)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        if "=" not in item:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--param")
+        key, value = item.split("=", 1)
+        params[key.strip()] = value
+    return params
+
+
+@main.command()
+@ROOT_OPTION
+@ENDPOINT_OPTION
+@click.argument("name")
+@click.option("--param", "-p", "param_values", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter (repeatable). IRIs as full IRIs or CURIEs (place:betio).")
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="table",
+              show_default=True)
+@click.option("--timeout", type=float, default=60.0, show_default=True,
+              help="Seconds to wait for a remote endpoint.")
+@handle_errors
+def query(root, endpoint, name, param_values, fmt, timeout):
+    """Run the saved query NAME on the local graph (or on --endpoint) and print its rows."""
+    from tarawa_kg.queries import get_query, run_query
+    from tarawa_kg.results import format_result
+
+    project = Project(root)
+    saved = get_query(name, project)
+    params = _parse_params(param_values)
+    if endpoint:
+        from tarawa_kg.remote import run_remote_query
+
+        result = run_remote_query(endpoint, saved, params, timeout=timeout)
+    else:
+        from tarawa_kg.load import load_project
+
+        result = run_query(load_project(project), saved, params)
+    click.echo(format_result(result, fmt), nl=False)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]),
+              default="turtle", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@handle_errors
+def export(root, fmt, output):
+    """Export the graph (ontology + data) deterministically: same input, same bytes."""
+    from tarawa_kg.export import serialize_graph, write_atomic
+    from tarawa_kg.load import load_project
+
+    data = serialize_graph(load_project(Project(root)), fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

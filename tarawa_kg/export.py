@@ -1,0 +1,102 @@
+"""Deterministic serialisation of the graph, written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.compare import to_canonical_graph
+
+from tarawa_kg.errors import ExportError
+from tarawa_kg.namespaces import DATASET, bind_prefixes
+
+FORMATS = {
+    "turtle": ("turtle", ".ttl", "text/turtle"),
+    "nt": ("nt", ".nt", "application/n-triples"),
+    "jsonld": ("json-ld", ".jsonld", "application/ld+json"),
+    "trig": ("trig", ".trig", "application/trig"),
+}
+"""Export format name → (rdflib format, file suffix, media type)."""
+
+
+def canonical_graph(graph: Graph) -> Graph:
+    """A copy of ``graph`` with blank nodes relabelled canonically and triples inserted in sorted
+    order, so that every serialiser walks it in the same order on every run."""
+    canon = to_canonical_graph(graph)
+    out = Graph()
+    bind_prefixes(out)
+    for triple in sorted(canon, key=lambda t: tuple(term.n3() for term in t)):
+        out.add(triple)
+    return out
+
+
+def serialize_graph(graph: Graph, fmt: str = "turtle", graph_name: URIRef = DATASET) -> bytes:
+    """Serialise ``graph`` deterministically: same triples, same bytes.
+
+    :param graph: the graph
+    :param fmt: one of :data:`FORMATS` (``turtle``, ``nt``, ``jsonld``, ``trig``)
+    :param graph_name: the named graph used by the quad format (TriG)
+    :returns: UTF-8 bytes
+    :raises ExportError: unknown format
+    """
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    canon = canonical_graph(graph)
+    rdflib_format = FORMATS[fmt][0]
+    if fmt == "nt":
+        lines = canon.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
+    if fmt == "trig":
+        ds = Dataset()
+        bind_prefixes(ds)
+        named = ds.graph(graph_name)
+        for triple in canon:
+            named.add(triple)
+        return ds.serialize(format="trig", encoding="utf-8")
+    if fmt == "jsonld":
+        from tarawa_kg.namespaces import PREFIXES
+        context = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+        return canon.serialize(format="json-ld", context=context, sort_keys=True, indent=2,
+                               encoding="utf-8")
+    return canon.serialize(format=rdflib_format, encoding="utf-8")
+
+
+def write_atomic(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
+
+    A failure at any point leaves ``path`` as it was (absent, or the previous complete file).
+
+    :raises ExportError: the file cannot be written
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"{path}: cannot write: {exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise ExportError(f"{path}: cannot write: {exc}") from exc
+        raise
+    return path
+
+
+def export_graph(graph: Graph, fmt: str, path: Path | str) -> Path:
+    """Serialise ``graph`` in ``fmt`` and write it atomically to ``path``.
+
+    :returns: the path written
+    :raises ExportError: unknown format or unwritable path (nothing is left half-written)
+    """
+    return write_atomic(path, serialize_graph(graph, fmt))

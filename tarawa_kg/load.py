@@ -1,0 +1,77 @@
+"""The one loader: builds the graph from the ontology and data files."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+from tarawa_kg.errors import DataError
+from tarawa_kg.namespaces import bind_prefixes
+from tarawa_kg.project import Project
+
+_LINE = re.compile(r"at line (\d+)")
+
+
+def parse_file(graph: Graph, path: Path | str) -> Graph:
+    """Parse one Turtle file into ``graph``.
+
+    :param graph: the graph to add the triples to
+    :param path: a ``.ttl`` file
+    :returns: ``graph``
+    :raises DataError: the file is missing, unreadable or not valid Turtle; the message names the
+        file and, for a syntax error, the line
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(str(path), f"cannot read file: {exc}") from exc
+    try:
+        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
+    except BadSyntax as exc:
+        line = getattr(exc, "lines", None)
+        line = line + 1 if isinstance(line, int) else None
+        if line is None:
+            match = _LINE.search(str(exc))
+            line = int(match.group(1)) if match else None
+        raise DataError(str(path), f"Turtle syntax error: {exc._why}", line) from exc
+    except Exception as exc:  # rdflib raises plain exceptions for bad IRIs, literals, prefixes
+        match = _LINE.search(str(exc))
+        raise DataError(str(path), f"Turtle error: {exc}", int(match.group(1)) if match else None) from exc
+    return graph
+
+
+def load_files(paths: Iterable[Path | str]) -> Graph:
+    """Load Turtle files into one new graph, with the project's prefixes bound.
+
+    :param paths: Turtle files, parsed in the order given
+    :returns: an rdflib ``Graph``
+    :raises DataError: a file cannot be read or parsed
+    """
+    graph = Graph()
+    bind_prefixes(graph)
+    for path in paths:
+        parse_file(graph, path)
+    return graph
+
+
+def load_project(project: Project | None = None, extra: Iterable[Path | str] = ()) -> Graph:
+    """Build the knowledge graph: the ontology, every ``data/*.ttl`` and any ``extra`` files.
+
+    :param project: the checkout (default: :class:`Project` ())
+    :param extra: further Turtle files to merge (for example a user's own data to validate)
+    :returns: one rdflib ``Graph`` (about 10,000 triples for the curated data)
+    :raises DataError: a file cannot be read or parsed
+    """
+    project = project or Project()
+    return load_files([*project.graph_files, *extra])
+
+
+def load_shapes(project: Project | None = None) -> Graph:
+    """Load the SHACL shapes of the project (``ontology/shapes.ttl`` and ``ontology/shapes/*.ttl``)."""
+    project = project or Project()
+    return load_files(project.shape_files)

@@ -1,0 +1,300 @@
+"""Saved SPARQL queries: discovery, documentation, safe parameter binding, local execution.
+
+A saved query is ``queries/<name>.rq``. It starts with a comment block::
+
+    # title: Ships sunk or damaged
+    # description: One row per ship hit during the operation, with the event, date and source.
+    # param: side  IRI  optional  — restrict to one belligerent
+
+Parameters are bound as RDF terms through an inline ``VALUES`` block placed at the start of the
+query's ``WHERE`` group, so a local run (rdflib) and a remote run (any SPARQL 1.1 endpoint) see the
+same query. Values are serialised as SPARQL terms and the bound query is parsed again to check that
+each parameter still binds exactly the term given: a value can never change the query's structure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Mapping
+
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from tarawa_kg.errors import ParameterError, QueryNotFound
+from tarawa_kg.namespaces import PREFIXES
+from tarawa_kg.project import Project
+
+PARAM_KINDS = ("IRI", "string", "integer", "date")
+_HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s+(IRI|string|integer|date)\s+(required|optional)\s*(?:[—-]+\s*(.*))?$")
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+@dataclass(frozen=True)
+class QueryParam:
+    """A declared parameter: name (the SPARQL variable without ``?``), kind, required, doc."""
+
+    name: str
+    kind: str
+    required: bool
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query file with its header.
+
+    :param name: file name without ``.rq`` (``ships-hit``)
+    :param title: one line
+    :param description: what one row is
+    :param params: declared parameters
+    :param text: the SPARQL text
+    :param path: the file
+    """
+
+    name: str
+    title: str
+    description: str
+    params: tuple[QueryParam, ...]
+    text: str
+    path: Path
+
+    @classmethod
+    def from_file(cls, path: Path) -> "SavedQuery":
+        """Read a ``.rq`` file and its header block.
+
+        :raises ParameterError: a ``# param:`` line is malformed
+        """
+        text = path.read_text(encoding="utf-8")
+        fields: dict[str, list[str]] = {"title": [], "description": [], "param": []}
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                if line.strip():
+                    break
+                continue
+            match = _HEADER.match(line)
+            if match:
+                fields[match.group(1)].append(match.group(2).strip())
+            elif fields["description"] and line.startswith("#  "):
+                fields["description"][-1] += " " + line[1:].strip()
+        params = []
+        for spec in fields["param"]:
+            match = _PARAM.match(spec)
+            if not match:
+                raise ParameterError(f"{path}: malformed '# param:' line: {spec!r}")
+            params.append(QueryParam(match.group(1), match.group(2), match.group(3) == "required",
+                                     (match.group(4) or "").strip()))
+        return cls(name=path.stem, title=(fields["title"] or [path.stem])[0],
+                   description=" ".join(fields["description"]), params=tuple(params),
+                   text=text, path=path)
+
+    def param(self, name: str) -> QueryParam:
+        """The declared parameter ``name``.
+
+        :raises ParameterError: the query has no such parameter
+        """
+        for p in self.params:
+            if p.name == name:
+                return p
+        declared = ", ".join(p.name for p in self.params) or "none"
+        raise ParameterError(f"query {self.name!r} has no parameter {name!r} (declared: {declared})")
+
+
+def list_queries(project: Project | None = None, folder: Path | None = None) -> list[SavedQuery]:
+    """Every saved query of ``queries/`` (not its sub-folders), sorted by name."""
+    folder = folder or (project or Project()).queries_dir
+    return [SavedQuery.from_file(p) for p in sorted(folder.glob("*.rq"))]
+
+
+def get_query(name: str, project: Project | None = None, folder: Path | None = None) -> SavedQuery:
+    """The saved query ``name``.
+
+    :raises QueryNotFound: there is no ``queries/<name>.rq``
+    """
+    folder = folder or (project or Project()).queries_dir
+    path = folder / f"{name}.rq"
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", name) or not path.is_file():
+        raise QueryNotFound(name, [q.name for q in list_queries(folder=folder)])
+    return SavedQuery.from_file(path)
+
+
+# ------------------------------------------------------------------------- parameter values
+def parse_param_value(param: QueryParam, raw: str):
+    """Turn a command-line value into an RDF term of the parameter's kind.
+
+    IRIs may be given in full (``https://…`` or ``<https://…>``) or as a CURIE with one of the
+    project's prefixes (``place:betio``).
+
+    :returns: an rdflib ``URIRef`` or ``Literal``
+    :raises ParameterError: the value is not valid for the kind
+    """
+    if param.kind == "IRI":
+        value = raw.strip()
+        if value.startswith("<") and value.endswith(">"):
+            value = value[1:-1]
+        elif ":" in value and not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value):
+            prefix, local = value.split(":", 1)
+            if prefix not in PREFIXES:
+                raise ParameterError(f"parameter {param.name}: unknown prefix {prefix!r} in {raw!r}")
+            value = str(PREFIXES[prefix]) + local
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value) or _IRI_FORBIDDEN.search(value):
+            raise ParameterError(f"parameter {param.name}: {raw!r} is not a valid IRI")
+        return URIRef(value)
+    if param.kind == "integer":
+        try:
+            return Literal(int(raw.strip()))
+        except ValueError:
+            raise ParameterError(f"parameter {param.name}: {raw!r} is not an integer") from None
+    if param.kind == "date":
+        try:
+            date.fromisoformat(raw.strip())
+        except ValueError:
+            raise ParameterError(f"parameter {param.name}: {raw!r} is not a date (YYYY-MM-DD)") from None
+        return Literal(raw.strip(), datatype=XSD.date)
+    return Literal(raw)
+
+
+def escape_string(lexical: str) -> str:
+    """Escape a lexical form for a double-quoted N-Triples / SPARQL string."""
+    return (lexical.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+def sparql_term(term) -> str:
+    """SPARQL syntax for an IRI or literal, safe against ``\\u`` escape pre-processing.
+
+    Backslashes are written ``\\u005C\\u005C`` so that an engine that expands ``\\u`` escapes
+    before parsing (as the SPARQL grammar prescribes) reads an escaped backslash, and one that does
+    not rejects the query instead of reading another value.
+    """
+    if isinstance(term, URIRef):
+        if _IRI_FORBIDDEN.search(str(term)):
+            raise ParameterError(f"{str(term)!r} is not a valid IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        escaped = escape_string(str(term)).replace("\\\\", "\\u005C\\u005C")
+        out = f'"{escaped}"'
+        if term.language:
+            out += f"@{term.language}"
+        elif term.datatype and term.datatype != XSD.string:
+            out += f"^^{sparql_term(URIRef(term.datatype))}"
+        return out
+    raise ParameterError(f"cannot bind {term!r}: only IRIs and literals")
+
+
+def _values_bindings(algebra) -> dict[Variable, set]:
+    found: dict[Variable, set] = {}
+
+    def walk(node):
+        if isinstance(node, CompValue):
+            if node.name == "values":
+                for row in node.get("res") or []:
+                    for var, val in row.items():
+                        found.setdefault(var, set()).add(val)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+
+    walk(algebra)
+    return found
+
+
+def bind_query(query: SavedQuery, params: Mapping[str, str | object] | None = None) -> str:
+    """The query text with parameters bound.
+
+    :param query: a saved query
+    :param params: name → value; a value is a string (parsed per the parameter's kind) or an
+        rdflib term. Missing optional parameters are left unbound.
+    :returns: SPARQL text with one ``VALUES`` block at the start of the ``WHERE`` group
+    :raises ParameterError: unknown or missing parameter, invalid value, or a value that would not
+        bind as given
+    """
+    from rdflib.plugins.sparql import prepareQuery
+
+    terms = {}
+    for name, raw in (params or {}).items():
+        spec = query.param(name)
+        terms[name] = raw if isinstance(raw, (URIRef, Literal)) else parse_param_value(spec, str(raw))
+    missing = [p.name for p in query.params if p.required and p.name not in terms]
+    if missing:
+        raise ParameterError(f"query {query.name!r} needs parameter(s): {', '.join(missing)}")
+    if not terms:
+        return query.text
+    names = sorted(terms)
+    block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
+             + " ".join(sparql_term(terms[n]) for n in names) + ") }")
+    match = None
+    for candidate in _WHERE.finditer(query.text):
+        line_start = query.text.rfind("\n", 0, candidate.start()) + 1
+        if not query.text[line_start:candidate.start()].lstrip().startswith("#"):
+            match = candidate
+            break
+    if match is None:
+        raise ParameterError(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")
+    text = query.text[:match.end()] + "\n  " + block + "\n" + query.text[match.end():]
+    try:
+        bound = _values_bindings(prepareQuery(text).algebra)
+    except Exception as exc:
+        raise ParameterError(f"parameter value breaks query {query.name!r}: {exc}") from None
+    for name in names:
+        if bound.get(Variable(name)) != {terms[name]}:
+            raise ParameterError(f"parameter {name}: value {str(terms[name])!r} cannot be bound safely")
+    return text
+
+
+# ------------------------------------------------------------------------- results
+@dataclass
+class QueryResult:
+    """Rows of a SELECT query.
+
+    :param variables: the projected variable names, in order
+    :param rows: one tuple per row, one rdflib term (or ``None`` when unbound) per variable
+    """
+
+    variables: list[str]
+    rows: list[tuple] = field(default_factory=list)
+
+    def as_dicts(self) -> list[dict[str, object]]:
+        """Rows as ``{variable: term}`` dicts, unbound variables left out."""
+        return [{v: t for v, t in zip(self.variables, row) if t is not None} for row in self.rows]
+
+    def column(self, name: str) -> list:
+        """The values of one column, as Python values (``int``, ``str``, ``date``…; IRIs as ``str``)."""
+        i = self.variables.index(name)
+        return [to_python(row[i]) for row in self.rows]
+
+
+def to_python(term):
+    """An rdflib term as a plain Python value (``None`` for unbound, IRIs as ``str``)."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return value if not isinstance(value, Literal) else str(value)
+    return str(term)
+
+
+def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object] | None = None,
+              project: Project | None = None) -> QueryResult:
+    """Run a saved query on a local graph with rdflib.
+
+    :param graph: the knowledge graph (from :func:`tarawa_kg.load_project`)
+    :param query: a :class:`SavedQuery` or its name
+    :param params: parameter values (see :func:`bind_query`)
+    :returns: a :class:`QueryResult`
+    :raises QueryNotFound: unknown query name
+    :raises ParameterError: bad parameters
+    """
+    if isinstance(query, str):
+        query = get_query(query, project)
+    text = bind_query(query, params)
+    result = graph.query(text)
+    variables = [str(v) for v in result.vars]
+    return QueryResult(variables, [tuple(row) for row in result])

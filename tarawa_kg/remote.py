@@ -1,0 +1,83 @@
+"""Saved queries on a remote SPARQL 1.1 endpoint, through SPARQLWrapper."""
+
+from __future__ import annotations
+
+import socket
+import urllib.error
+from typing import Mapping
+
+from rdflib import BNode, Literal, URIRef
+
+from tarawa_kg.errors import EndpointError
+from tarawa_kg.queries import QueryResult, SavedQuery, bind_query
+
+USER_AGENT = "tarawa-kg/0.1 (https://w3id.org/tarawa-kg; SPARQL client)"
+POST_THRESHOLD = 2000
+"""Queries longer than this many characters go by POST (URL length limits of servers)."""
+
+
+def term_from_json(binding: dict):
+    """An rdflib term from one value of the W3C SPARQL 1.1 JSON results format."""
+    kind = binding["type"]
+    if kind == "uri":
+        return URIRef(binding["value"])
+    if kind == "bnode":
+        return BNode(binding["value"])
+    if "xml:lang" in binding:
+        return Literal(binding["value"], lang=binding["xml:lang"])
+    if binding.get("datatype"):
+        return Literal(binding["value"], datatype=URIRef(binding["datatype"]))
+    return Literal(binding["value"])
+
+
+def select(endpoint: str, query_text: str, timeout: float = 60.0,
+           user_agent: str = USER_AGENT) -> QueryResult:
+    """Run a SELECT query on ``endpoint`` and return its rows as rdflib terms.
+
+    Results are negotiated as ``application/sparql-results+json``; queries longer than
+    :data:`POST_THRESHOLD` characters are sent by POST.
+
+    :param endpoint: the SPARQL 1.1 query endpoint URL
+    :param timeout: seconds before the request is abandoned
+    :raises EndpointError: unreachable endpoint, HTTP error, timeout, or an answer that is not
+        SPARQL JSON results
+    """
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    client = SPARQLWrapper(endpoint, agent=user_agent)
+    client.setQuery(query_text)
+    client.setReturnFormat(JSON)
+    client.setTimeout(int(max(1, timeout)))
+    if len(query_text) > POST_THRESHOLD:
+        client.setMethod(POST)
+    try:
+        data = client.queryAndConvert()
+    except SPARQLWrapperException as exc:
+        raise EndpointError(f"{endpoint}: the endpoint refused the query: {exc}") from None
+    except urllib.error.HTTPError as exc:
+        raise EndpointError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
+    except (socket.timeout, TimeoutError):
+        raise EndpointError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from None
+    except urllib.error.URLError as exc:
+        if isinstance(exc.reason, (socket.timeout, TimeoutError)):
+            raise EndpointError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from None
+        raise EndpointError(f"{endpoint}: cannot reach the endpoint: {exc.reason}") from None
+    except ValueError as exc:  # JSON decoding of a non-JSON body
+        raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results: {exc}") from None
+    if not isinstance(data, dict) or "head" not in data or "results" not in data:
+        raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results")
+    variables = list(data["head"].get("vars", []))
+    rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables)
+            for b in data["results"].get("bindings", [])]
+    return QueryResult(variables, rows)
+
+
+def run_remote_query(endpoint: str, query: SavedQuery, params: Mapping[str, object] | None = None,
+                     timeout: float = 60.0) -> QueryResult:
+    """Run a saved query on a remote endpoint with the same parameter binding as locally.
+
+    :raises ParameterError: bad parameters
+    :raises EndpointError: see :func:`select`
+    """
+    return select(endpoint, bind_query(query, params), timeout=timeout)

@@ -1,0 +1,130 @@
+"""SHACL validation of the graph with pySHACL, and a readable report of the results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib.namespace import RDF
+from rdflib.term import Node
+
+from tarawa_kg.errors import DataError
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result.
+
+    :param focus_node: the node that failed (IRI or blank node)
+    :param result_path: the property path checked, or ``None`` for node-level and SPARQL rules
+    :param value: the offending value, when the shape reports one
+    :param message: the shape's message (English)
+    :param severity: ``"Violation"``, ``"Warning"`` or ``"Info"``
+    :param source_shape: the shape that produced the result
+    """
+
+    focus_node: Node
+    result_path: Node | None
+    value: Node | None
+    message: str
+    severity: str
+    source_shape: Node | None
+
+    def line(self, graph: Graph | None = None) -> str:
+        """One line for a terminal: severity, focus node, path, message, shape (CURIEs where known)."""
+        def show(node):
+            if node is None:
+                return "-"
+            if graph is not None and isinstance(node, URIRef):
+                try:
+                    return graph.namespace_manager.normalizeUri(node)
+                except Exception:  # pragma: no cover - rdflib refuses some IRIs
+                    return node.n3()
+            return node.n3() if hasattr(node, "n3") else str(node)
+
+        return (f"{self.severity}: {show(self.focus_node)} path={show(self.result_path)}"
+                f" value={show(self.value)} shape={show(self.source_shape)}: {self.message}")
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of validating a graph.
+
+    :param conforms: ``True`` when there is no result of severity Violation (warnings allowed)
+    :param results: every result, violations first, then sorted by focus node and message
+    """
+
+    conforms: bool
+    results: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        """Results of severity Violation."""
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        """Results of severity Warning."""
+        return [r for r in self.results if r.severity == "Warning"]
+
+    def summary(self) -> str:
+        """``"conforms: 0 violations, 3 warnings"`` or ``"does not conform: ..."``."""
+        state = "conforms" if self.conforms else "does not conform"
+        return f"{state}: {len(self.violations)} violations, {len(self.warnings)} warnings"
+
+
+def _shape_name(shapes: Graph, shape: Node | None) -> Node | None:
+    """The named node shape a (blank) property shape belongs to, for readable reports."""
+    if shape is None or not isinstance(shape, BNode):
+        return shape
+    for owner in shapes.subjects(SH.property, shape):
+        return owner
+    for owner in shapes.subjects(SH.sparql, shape):
+        return owner
+    return shape
+
+
+def _results(report_graph: Graph, shapes: Graph) -> list[ValidationResult]:
+    out = []
+    for res in report_graph.subjects(RDF.type, SH.ValidationResult):
+        severity = report_graph.value(res, SH.resultSeverity)
+        severity_name = str(severity).rsplit("#", 1)[-1] if severity else "Violation"
+        messages = sorted(str(m) for m in report_graph.objects(res, SH.resultMessage))
+        out.append(ValidationResult(
+            focus_node=report_graph.value(res, SH.focusNode),
+            result_path=report_graph.value(res, SH.resultPath),
+            value=report_graph.value(res, SH.value),
+            message="; ".join(messages) or "(no message)",
+            severity=severity_name,
+            source_shape=_shape_name(shapes, report_graph.value(res, SH.sourceShape)),
+        ))
+    out.sort(key=lambda r: (_SEVERITY_ORDER.get(r.severity, 3), str(r.focus_node), r.message,
+                            str(r.result_path), str(r.value)))
+    return out
+
+
+def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` with pySHACL (SHACL Core and SHACL-SPARQL).
+
+    The data graph is expected to contain the ontology already (class hierarchy for
+    ``sh:targetClass``); no inference is run.
+
+    :param data: the knowledge graph
+    :param shapes: the shapes graph
+    :returns: a :class:`ValidationReport`; ``conforms`` ignores warnings and infos
+    :raises DataError: the shapes graph is not valid SHACL
+    """
+    from pyshacl import validate  # heavy import, only when validating
+
+    _conforms, report_graph, text = validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, abort_on_first=False,
+        allow_warnings=True,
+    )
+    if not isinstance(report_graph, Graph):  # pySHACL reports a broken shapes graph this way
+        raise DataError("shapes", f"the SHACL shapes cannot be used: {text}")
+    results = _results(report_graph, shapes)
+    return ValidationReport(conforms=not any(r.severity == "Violation" for r in results),
+                            results=results)
