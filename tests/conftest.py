@@ -1,0 +1,41 @@
+"""Shared fixtures: the real project graph, loaded and validated once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tarawa_kg import Project, load_project, validate_graph
+from tarawa_kg.load import load_shapes
+
+RESOURCES = Path(__file__).parent / "resources"
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return Project()
+
+
+@pytest.fixture(scope="session")
+def graph(project):
+    return load_project(project)
+
+
+@pytest.fixture(scope="session")
+def shapes(project):
+    return load_shapes(project)
+
+
+@pytest.fixture(scope="session")
+def report(graph, shapes):
+    return validate_graph(graph, shapes)
+
+
+@pytest.fixture()
+def project_copy(tmp_path, project) -> Project:
+    """A writable copy of the checkout's ontology, data and queries."""
+    for folder in ("ontology", "data", "queries"):
+        shutil.copytree(project.root / folder, tmp_path / folder)
+    return Project(tmp_path)

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from tarawa_kg import TKG, DataError, load_files, load_project
+from tarawa_kg.load import parse_file
+
+from conftest import RESOURCES
+
+
+def test_project_graph_has_ontology_and_data(graph):
+    assert (URIRef("https://w3id.org/tarawa-kg/ontology"), RDF.type,
+            URIRef("http://www.w3.org/2002/07/owl#Ontology")) in graph
+    assert (URIRef("https://w3id.org/tarawa-kg/id/event/battle-of-tarawa"), RDF.type, TKG.Battle) in graph
+
+
+def test_syntax_error_names_file_and_line():
+    bad = RESOURCES / "malformed.ttl"
+    with pytest.raises(DataError) as info:
+        load_files([bad])
+    assert info.value.path == str(bad)
+    assert info.value.line == 7
+    assert str(info.value).startswith(f"{bad}:7: Turtle syntax error")
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="cannot read file"):
+        load_files([tmp_path / "absent.ttl"])
+
+
+def test_extra_files_are_merged(project):
+    extra = RESOURCES / "valid_extra_person.ttl"
+    merged = load_project(project, extra=[extra])
+    person = URIRef("https://w3id.org/tarawa-kg/id/person/test-extra-person")
+    assert (person, RDF.type, TKG.Person) in merged
+
+
+@pytest.mark.parametrize("lexical,datatype", [
+    ("1943-11-20", XSD.date),
+    ("1943-11-20T08:55:00+12:00", XSD.dateTime),
+    ("1943-11-24T05:10:00+12:00", XSD.dateTime),
+])
+def test_dates_read_back_as_written(tmp_path, lexical, datatype):
+    path = tmp_path / "d.ttl"
+    path.write_text(f'<http://e/x> <http://e/t> "{lexical}"^^<{datatype}> .\n', encoding="utf-8")
+    g = parse_file(load_files([]), path)
+    (value,) = list(g.objects(URIRef("http://e/x"), URIRef("http://e/t")))
+    assert str(value) == lexical and value.datatype == datatype
+
+
+def test_every_datetime_in_data_keeps_its_offset(graph):
+    datetimes = [o for o in graph.objects() if isinstance(o, Literal) and o.datatype == XSD.dateTime]
+    assert datetimes, "the data gives hours for some events"
+    assert all(str(o).endswith("+12:00") or str(o).endswith("Z") for o in datetimes)
