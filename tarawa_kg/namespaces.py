@@ -52,6 +52,7 @@ PREFIXES = {
     "void": VOID,
     "dcat": DCAT,
     "sh": Namespace("http://www.w3.org/ns/shacl#"),
+    "rdf": Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
 }
 """Prefixes bound on every graph the library builds (and so used in every export)."""
 
