@@ -6,8 +6,9 @@ import os
 import tempfile
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.compare import to_canonical_graph
+import hashlib
+
+from rdflib import BNode, Dataset, Graph, URIRef
 
 from tarawa_kg.errors import ExportError
 from tarawa_kg.namespaces import DATASET, bind_prefixes
@@ -21,10 +22,48 @@ FORMATS = {
 """Export format name → (rdflib format, file suffix, media type)."""
 
 
+def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
+    """Deterministic labels for the blank nodes of ``graph``, from what they say.
+
+    A blank node's label is a hash of its incoming arcs (subject and predicate) and its outgoing
+    arcs (predicate and object, blank objects by their own content, recursively). The curated data
+    uses blank nodes only for citations and geometries, which hang off one IRI each, so this is
+    exact for them; two blank nodes with identical surroundings get one label, which merges true
+    duplicates. (``rdflib.compare.to_canonical_graph`` gives the same guarantee for any graph but
+    takes about a minute on this one.)
+    """
+    cache: dict[BNode, str] = {}
+
+    def content(node: BNode, trail: frozenset) -> str:
+        if node in cache:
+            return cache[node]
+        parts = []
+        for p, o in graph.predicate_objects(node):
+            if isinstance(o, BNode):
+                obj = "[cycle]" if o in trail else "[" + content(o, trail | {node}) + "]"
+            else:
+                obj = o.n3()
+            parts.append(p.n3() + " " + obj)
+        text = " ; ".join(sorted(parts))
+        if not trail:
+            cache[node] = text
+        return text
+
+    labels = {}
+    for node in {t for triple in graph for t in triple if isinstance(t, BNode)}:
+        incoming = sorted(("_" if isinstance(s, BNode) else s.n3()) + " " + p.n3()
+                          for s, p in graph.subject_predicates(node))
+        digest = hashlib.sha256((" | ".join(incoming) + " || " + content(node, frozenset()))
+                                .encode("utf-8")).hexdigest()[:24]
+        labels[node] = BNode(f"b{digest}")
+    return labels
+
+
 def canonical_graph(graph: Graph) -> Graph:
-    """A copy of ``graph`` with blank nodes relabelled canonically and triples inserted in sorted
-    order, so that every serialiser walks it in the same order on every run."""
-    canon = to_canonical_graph(graph)
+    """A copy of ``graph`` with blank nodes relabelled deterministically and triples inserted in
+    sorted order, so that every serialiser walks it in the same order on every run."""
+    labels = _bnode_labels(graph)
+    canon = [tuple(labels.get(t, t) for t in triple) for triple in graph]
     out = Graph()
     bind_prefixes(out)
     for triple in sorted(canon, key=lambda t: tuple(term.n3() for term in t)):
