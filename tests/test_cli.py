@@ -1,0 +1,107 @@
+"""The command line: exit codes 0/1/2, one-line errors, the documented outputs."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from tarawa_kg.cli import main
+
+from conftest import RESOURCES
+
+
+@pytest.fixture()
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke
+
+
+def test_validate_conforms(run):
+    result = run("validate")
+    assert result.exit_code == 0
+    assert result.output.strip().endswith("conforms: 0 violations, 0 warnings")
+
+
+def test_validate_extra_file_with_violation_exits_1(run):
+    result = run("validate", RESOURCES / "invalid_hull_number.ttl")
+    assert result.exit_code == 1
+    assert "Violation: x:ship path=tkg:hullNumber" in result.output
+    assert "ShipShape" in result.output
+    assert result.output.strip().endswith("does not conform: 1 violations, 0 warnings")
+
+
+def test_validate_malformed_file_exits_2_with_file_and_line(run):
+    result = run("validate", RESOURCES / "malformed.ttl")
+    assert result.exit_code == 2
+    assert f"error: {RESOURCES / 'malformed.ttl'}:7: Turtle syntax error" in result.output
+
+
+def test_validate_missing_file_exits_2(run, tmp_path):
+    result = run("validate", tmp_path / "nope.ttl")
+    assert result.exit_code == 2
+    assert "cannot read file" in result.output
+
+
+def test_queries_lists_every_saved_query(run, project):
+    result = run("queries")
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert names == sorted(p.stem for p in project.queries_dir.glob("*.rq"))
+    assert len(names) >= 15
+
+
+def test_queries_shows_one_query(run):
+    result = run("queries", "events-at-place")
+    assert result.exit_code == 0
+    assert "--param place=<IRI>  required" in result.output
+    assert "SELECT ?event" in result.output
+
+
+def test_unknown_query_exits_2(run):
+    result = run("query", "no-such-query")
+    assert result.exit_code == 2
+    assert "error: no saved query named 'no-such-query'" in result.output
+
+
+def test_bad_param_exits_2(run):
+    result = run("query", "events-at-place", "--param", "place=place:betio> } { <x")
+    assert result.exit_code == 2
+    assert "not a valid IRI" in result.output
+    result = run("query", "events-at-place", "--param", "noequals")
+    assert result.exit_code == 2
+
+
+def test_query_json_is_sparql_results(run):
+    result = run("query", "prisoners", "--param", "event=event:battle-of-makin", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["head"]["vars"][:3] == ["event", "side", "category"]
+    values = {b["value"]["value"] for b in data["results"]["bindings"] if "value" in b}
+    assert {"3", "101"} <= values
+
+
+def test_query_csv_and_tsv(run):
+    csv_out = run("query", "ships-hit", "--format", "csv").output.splitlines()
+    assert csv_out[0] == "ship,shipLabel,hullNumber,side,event,eventType,date,cause"
+    tsv_out = run("query", "ships-hit", "--format", "tsv").output.splitlines()
+    assert tsv_out[0].split("\t")[:3] == ["?ship", "?shipLabel", "?hullNumber"]
+    assert any('"CVE-56"' in line for line in tsv_out)
+
+
+def test_export_to_stdout_and_file(run, tmp_path):
+    out = tmp_path / "g.nt"
+    result = run("export", "--format", "nt", "-o", out)
+    assert result.exit_code == 0
+    stdout = run("export", "--format", "nt")
+    assert stdout.stdout_bytes == out.read_bytes()
+
+
+def test_console_script_module_entry_point():
+    done = subprocess.run([sys.executable, "-m", "tarawa_kg", "--help"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "build" in done.stdout and "validate" in done.stdout

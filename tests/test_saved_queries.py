@@ -1,0 +1,239 @@
+"""Every saved query, run on the real data, returns the rows the histories and the article give."""
+
+import pytest
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from tarawa_kg import list_queries, load_files, run_query
+
+from conftest import RESOURCES
+
+ID = "https://w3id.org/tarawa-kg/id/"
+TKG = "https://w3id.org/tarawa-kg/ontology#"
+
+
+def rows(graph, name, **params):
+    """Rows as tuples of plain values, IRIs shortened to 'kind/slug'."""
+    result = run_query(graph, name, params)
+
+    def plain(term):
+        if term is None:
+            return None
+        text = str(term)
+        if text.startswith(ID):
+            return text[len(ID):]
+        if text.startswith(TKG):
+            return text[len(TKG):]
+        if isinstance(term, Literal) and term.datatype == XSD.integer:
+            return int(term)
+        if isinstance(term, Literal) and term.datatype == XSD.decimal:
+            return float(term)
+        return text
+    return [dict(zip(result.variables, map(plain, row))) for row in result.rows]
+
+
+def test_every_query_has_a_test_here(project):
+    source = (RESOURCES.parent / "test_saved_queries.py").read_text(encoding="utf-8")
+    for query in list_queries(project):
+        assert f'"{query.name}"' in source, f"no test for saved query {query.name}"
+
+
+def test_order_of_battle(graph):
+    out = rows(graph, "order-of-battle")
+    pairs = {(r["unit"], r["commander"]) for r in out}
+    assert ("unit/task-force-53", "person/harry-w-hill") in pairs
+    assert ("unit/2nd-marine-division", "person/julian-c-smith") in pairs
+    assert ("unit/27th-infantry-division", "person/ralph-c-smith") in pairs
+    assert ("unit/betio-garrison", "person/keiji-shibasaki") in pairs
+    # the article's wrong commander of the 27th ID is deprecated, so not in the order of battle
+    assert ("unit/27th-infantry-division", "person/julian-c-smith") not in pairs
+    parents = {r["unit"]: r["parent"] for r in out}
+    assert parents["unit/2nd-marine-division"] == "unit/v-amphibious-corps"
+    assert parents["unit/3rd-battalion-2nd-marines"] == "unit/2nd-marines"
+    japan = rows(graph, "order-of-battle", side="side:japan")
+    assert japan and all(r["side"] == "side/japan" for r in japan)
+    assert "unit/sasebo-7th-special-naval-landing-force" in {r["unit"] for r in japan}
+
+
+def test_order_of_battle_in_french(graph):
+    out = rows(graph, "order-of-battle", side="side:united-states", lang="fr")
+    labels = {r["unit"]: r["echelon"] for r in out}
+    assert labels["unit/2nd-marine-division"] == "division"
+    assert labels["unit/task-force-53"] == "force opérationnelle (task force)"
+
+
+def test_commanders(graph):
+    out = rows(graph, "commanders")
+    spruance = [r for r in out if r["commander"] == "person/raymond-a-spruance"
+                and r["commanded"] == "unit/central-pacific-force"]
+    assert spruance and {r["rankHeld"] for r in spruance} == {"Vice Admiral"}
+    hill = {r["commanded"] for r in out if r["commander"] == "person/harry-w-hill"}
+    assert "unit/task-force-53" in hill
+    assert all(r["statementRank"] != "DeprecatedRank" for r in out)
+    japan = rows(graph, "commanders", side="side:japan")
+    assert {r["commander"] for r in japan} >= {"person/keiji-shibasaki", "person/seizo-ishikawa"}
+    assert all(r["side"] == "side/japan" for r in japan)
+
+
+def test_betio_armament_per_the_article(graph):
+    out = rows(graph, "betio-armament", source="src:tarawa-article-fr")
+    by_calibre = {r["calibreMM"]: r["pieces"] for r in out}
+    # the article's table: 4 × 203, 4 × 140, 6 × 80, 4 × 127 AA, 8 + 10 × 75, 6 × 70, 9 × 37,
+    # 27 + 4 + 31 × 13 mm; "several dozen" 7.7 mm machine guns are not counted
+    assert by_calibre == {203.2: 4, 140: 4, 127: 4, 80: 6, 75: 18, 70: 6, 37: 9, 13: 62, "total": 113}
+    assert [r["calibreMM"] for r in out][-1] == "total"
+
+
+def test_ships_hit(graph):
+    out = rows(graph, "ships-hit")
+    hits = {(r["ship"], r["eventType"]) for r in out}
+    assert ("ship/uss-liscome-bay-cve-56", "Sinking") in hits
+    assert ("ship/uss-ringgold-dd-500", "ShipDamage") in hits
+    assert ("ship/uss-independence-cvl-22", "ShipDamage") in hits
+    assert ("ship/uss-mississippi-bb-41", "Accident") in hits
+    # the article says Dashiell was hit; her records show no hit: not a participant
+    assert not any(r["ship"] == "ship/uss-dashiell-dd-659" for r in out)
+    liscome = next(r for r in out if r["ship"] == "ship/uss-liscome-bay-cve-56")
+    assert liscome["date"] == "1943-11-24T05:10:00+12:00" and liscome["hullNumber"] == "CVE-56"
+    assert {r["ship"] for r in rows(graph, "ships-hit", side="side:japan")} == {"ship/i-175"}
+
+
+def test_timeline(graph):
+    out = rows(graph, "timeline")
+    events = [r["event"] for r in out]
+    assert events[0] == "event/japanese-occupation-of-the-gilberts"
+    assert events.index("event/makin-raid") < events.index("event/operation-galvanic") \
+        < events.index("event/betio-landing-d-day") < events.index("event/liscome-bay-sinking")
+    tarawa = next(r for r in out if r["event"] == "event/battle-of-tarawa")
+    assert (tarawa["start"], tarawa["end"]) == ("1943-11-20", "1943-11-23")
+    assert len(events) == len(set(events))
+    within = [r["event"] for r in rows(graph, "timeline", within="event:battle-of-tarawa")]
+    assert "event/betio-night-counterattack" in within and "event/battle-of-makin" not in within
+
+
+def test_casualties_with_every_source(graph):
+    out = rows(graph, "casualties", side="side:united-states", event="event:battle-of-tarawa")
+    killed = {(r["source"], r["value"], r["statementRank"]) for r in out
+              if r["figure"] == "killed" and r["category"] == "personnel-category/marines"}
+    assert ("source/tarawa-article-fr", 1026, "DeprecatedRank") in killed
+    assert ("source/alexander-1993-across-the-reef", 997, "PreferredRank") in killed
+    assert ("source/army-1946-capture-of-makin", 913, "NormalRank") in killed
+    wounded = {(r["source"], r["value"]) for r in out if r["figure"] == "wounded"}
+    assert ("source/tarawa-article-fr", 2557) in wounded
+    assert all(r["side"] == "side/united-states" and r["event"] == "event/battle-of-tarawa" for r in out)
+    makin = rows(graph, "casualties", event="event:battle-of-makin", side="side:united-states")
+    assert ("source/tarawa-article-fr", 64, "DeprecatedRank") in {
+        (r["source"], r["value"], r["statementRank"]) for r in makin if r["figure"] == "killed"}
+
+
+def test_prisoners(graph):
+    out = rows(graph, "prisoners", event="event:battle-of-makin")
+    got = {(r["category"], r["value"], r["statementRank"], r["source"]) for r in out}
+    assert ("personnel-category/japanese-military", 3, "PreferredRank", "source/army-1946-capture-of-makin") in got
+    assert ("personnel-category/korean-labourers", 101, "PreferredRank", "source/army-1946-capture-of-makin") in got
+    assert ("personnel-category/korean-labourers", 105, "DeprecatedRank", "source/tarawa-article-fr") in got
+    tarawa = rows(graph, "prisoners", event="event:battle-of-tarawa")
+    assert {(r["category"], r["value"]) for r in tarawa if r["source"] == "source/tarawa-article-fr"} == {
+        ("personnel-category/officers", 1), ("personnel-category/enlisted", 16), ("personnel-category/labourers", 129)}
+
+
+def test_events_at_place(graph):
+    betio = {r["event"] for r in rows(graph, "events-at-place", place="place:betio")}
+    assert {"event/battle-of-tarawa", "event/betio-landing-d-day", "event/betio-night-counterattack"} <= betio
+    assert "event/battle-of-makin" not in betio
+    atoll = {r["event"] for r in rows(graph, "events-at-place", place="place:tarawa-atoll")}
+    assert betio <= atoll  # Betio lies within Tarawa atoll
+    assert "event/tarawa-atoll-mop-up" in atoll
+
+
+def test_entity(graph):
+    out = rows(graph, "entity", entity="person:julian-c-smith")
+    assert {"kind": "direct", "property": "http://www.w3.org/2000/01/rdf-schema#label",
+            "value": "Julian C. Smith", "statementRank": None, "source": None, "statement": None} in out
+    incoming = {(r["value"], r["statementRank"], r["source"]) for r in out if r["kind"] == "incoming"
+                and r["property"] == "commander"}
+    assert ("unit/27th-infantry-division", "DeprecatedRank", "source/tarawa-article-fr") in incoming
+    assert ("unit/2nd-marine-division", "NormalRank", "source/alexander-1993-across-the-reef") in incoming
+
+
+def test_article_errors(graph):
+    out = rows(graph, "article-errors", source="src:tarawa-article-fr")
+    claims = {(r["subject"], r["property"], r["claimed"], r["corrected"]) for r in out}
+    assert ("person/raymond-a-spruance", "militaryRank", "rank/rear-admiral", "rank/vice-admiral") in claims
+    assert ("event/tarawa-atoll-mop-up", "endTime", "1943-09-28", "1943-11-28") in claims
+    assert ("unit/27th-infantry-division", "commander", "person/julian-c-smith", "person/ralph-c-smith") in claims
+    assert any(s == "unit/betio-garrison" and c == 4690 for s, _p, c, _k in claims)
+    assert all(r["reason"] for r in out)
+
+
+def test_entities_without_source(graph, project):
+    assert rows(graph, "entities-without-source") == []
+    bad = load_files([project.ontology_file, RESOURCES / "invalid_entity_without_source.ttl"])
+    assert rows(bad, "entities-without-source") == [{"entity": "test/place", "class": "Island"}]
+
+
+def test_entities_without_wikidata(graph):
+    out = rows(graph, "entities-without-wikidata")
+    entities = {r["entity"] for r in out}
+    assert "person/raymond-a-spruance" in entities
+    assert "event/battle-of-tarawa" not in entities  # wd:Q250309
+    assert "person/franklin-d-roosevelt" not in entities  # wd:Q8007
+    ships = rows(graph, "entities-without-wikidata", **{"class": "tkg:Ship"})
+    assert ships and all(r["class"] == "Ship" for r in ships)
+
+
+def test_disputed_facts(graph):
+    out = rows(graph, "disputed-facts", subject="event:liscome-bay-sinking")
+    killed = {(r["value"], r["statementRank"]) for r in out if r["property"] == "killed"}
+    assert (644, "PreferredRank") in killed and (702, "NormalRank") in killed
+    all_rows = rows(graph, "disputed-facts")
+    assert {"event/battle-of-tarawa", "unit/betio-garrison"} <= {r["subject"] for r in all_rows}
+
+
+def test_single_source_facts(graph):
+    out = rows(graph, "single-source-facts")
+    facts = {(r["subject"], r["property"], r["value"], r["source"]) for r in out}
+    assert ("event/battle-of-makin", "killed", 395, "source/wikipedia-en-battle-of-makin") in facts
+    assert all(r["statementRank"] != "DeprecatedRank" for r in out)
+    # a figure two sources give is not single-source
+    assert not any(s == "event/liscome-bay-sinking" and p == "killed" for s, p, _v, _s in facts)
+
+
+def test_garrison_strength(graph):
+    out = rows(graph, "garrison-strength", unit="unit:betio-garrison")
+    article = {(r["category"], r["value"], r["statementRank"]) for r in out if r["source"] == "source/tarawa-article-fr"}
+    assert ("personnel-category/combatants", 2619, "NormalRank") in article or \
+           ("personnel-category/combatants", 2619, "PreferredRank") in article
+    assert any(v == 4690 and rank == "DeprecatedRank" for _c, v, rank in article)
+    units = {r["unit"] for r in rows(graph, "garrison-strength")}
+    assert {"unit/sasebo-7th-special-naval-landing-force", "unit/makin-garrison"} <= units
+
+
+def test_us_forces(graph):
+    out = rows(graph, "us-forces")
+    lvts = {(r["value"], r["statementRank"], r["source"]) for r in out if r["equipment"] == "equipment/lvt"}
+    assert (125, "PreferredRank", "source/alexander-1993-across-the-reef") in lvts
+    assert any(r["figure"] == "munitionsExpended" for r in out)
+
+
+def test_quotations(graph):
+    out = rows(graph, "quotations", lang="fr")
+    kingman = next(r for r in out if r["quotation"] == "quotation/kingman-obliterate")
+    assert kingman["speaker"] == "person/howard-f-kingman"
+    assert kingman["text"].startswith("Messieurs, nous ne neutraliserons pas Betio")
+    assert all(r["source"] for r in out)
+
+
+def test_sources(graph):
+    out = {r["source"]: r for r in rows(graph, "sources")}
+    article = out["source/tarawa-article-fr"]
+    assert article["kind"] == "PopularArticle" and article["language"] == "fr"
+    assert article["statements"] > 50
+    assert out["source/alexander-1993-across-the-reef"]["kind"] == "OfficialHistory"
+
+
+def test_equipment(graph):
+    out = {r["equipment"]: r for r in rows(graph, "equipment")}
+    assert out["equipment/betio-203mm-gun"]["calibreMM"] == 203.2
+    assert out["equipment/lvt"]["kind"] == "VehicleType"
+    assert out["equipment/75mm-pack-howitzer-m1"]["calibreMM"] == 75
