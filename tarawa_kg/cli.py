@@ -136,8 +136,10 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               show_default=True)
 @click.option("--timeout", type=float, default=60.0, show_default=True,
               help="Seconds to wait for a remote endpoint.")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="With --endpoint: query this named graph as the default graph (e.g. where publish wrote).")
 @handle_errors
-def query(root, endpoint, name, param_values, fmt, timeout):
+def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
     """Run the saved query NAME on the local graph (or on --endpoint) and print its rows."""
     from tarawa_kg.queries import get_query, run_query
     from tarawa_kg.results import format_result
@@ -148,7 +150,7 @@ def query(root, endpoint, name, param_values, fmt, timeout):
     if endpoint:
         from tarawa_kg.remote import run_remote_query
 
-        result = run_remote_query(endpoint, saved, params, timeout=timeout)
+        result = run_remote_query(endpoint, saved, params, timeout=timeout, default_graph=graph_iri)
     else:
         from tarawa_kg.load import load_project
 
@@ -175,6 +177,63 @@ def export(root, fmt, output):
     else:
         write_atomic(output, data)
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float,
+              help="Seconds after which a query is cut off.")
+@click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Empty folder for the Oxigraph store (default: a temporary folder).")
+@handle_errors
+def serve(root, host, port, timeout_s, store):
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
+    from tarawa_kg.serve import prepare_store, serve as start_server
+
+    prepared = prepare_store(Project(root), store)
+    process = start_server(prepared, host, port, timeout_s)
+    click.echo(f"serving {prepared.triples} triples (read-only) from {prepared.location}")
+    click.echo(f"SPARQL endpoint: http://{host}:{port}/query   query UI: http://{host}:{port}/")
+    try:
+        sys.exit(process.wait())
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait()
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--endpoint", "store_url", required=True, metavar="URL",
+              help="Graph Store HTTP Protocol endpoint (Oxigraph /store, Virtuoso /sparql-graph-crud-auth).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="Named graph to replace (default: the dataset IRI).")
+@click.option("--graph-param", default="graph", show_default=True,
+              help="Query parameter that names the graph (Virtuoso also accepts graph-uri).")
+@click.option("--force", is_flag=True, help="Publish even if the graph does not conform to the shapes.")
+@handle_errors
+def publish(root, store_url, graph_iri, graph_param, force):
+    """Replace one named graph of a SPARQL 1.1 store with the built graph.
+
+    Credentials, if the store needs them, come from the environment only:
+    TARAWA_KG_STORE_USER, TARAWA_KG_STORE_PASSWORD and TARAWA_KG_STORE_AUTH (basic or digest)."""
+    from tarawa_kg.load import load_project, load_shapes
+    from tarawa_kg.namespaces import DATASET
+    from tarawa_kg.publish import auth_from_env, publish as send
+    from tarawa_kg.serve import NotConforming
+    from tarawa_kg.validate import validate_graph
+
+    project = Project(root)
+    graph = load_project(project)
+    report = validate_graph(graph, load_shapes(project))
+    if not report.conforms and not force:
+        raise NotConforming(f"the graph does not conform ({report.summary()}); nothing was published "
+                            "(use --force to publish anyway)")
+    result = send(graph, store_url, graph_iri or str(DATASET), auth=auth_from_env(),
+                  graph_param=graph_param)
+    click.echo(f"published {result.triples} triples ({result.bytes} bytes) to graph <{result.graph}> "
+               f"in {result.seconds:.1f} s (HTTP {result.status})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,7 +31,7 @@ def term_from_json(binding: dict):
 
 
 def select(endpoint: str, query_text: str, timeout: float = 60.0,
-           user_agent: str = USER_AGENT) -> QueryResult:
+           user_agent: str = USER_AGENT, default_graph: str | None = None) -> QueryResult:
     """Run a SELECT query on ``endpoint`` and return its rows as rdflib terms.
 
     Results are negotiated as ``application/sparql-results+json``; queries longer than
@@ -39,6 +39,8 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
 
     :param endpoint: the SPARQL 1.1 query endpoint URL
     :param timeout: seconds before the request is abandoned
+    :param default_graph: a named graph to query as the default graph (protocol parameter
+        ``default-graph-uri``), e.g. the graph ``publish`` wrote
     :raises EndpointError: unreachable endpoint, HTTP error, timeout, or an answer that is not
         SPARQL JSON results
     """
@@ -49,6 +51,8 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
     client.setQuery(query_text)
     client.setReturnFormat(JSON)
     client.setTimeout(int(max(1, timeout)))
+    if default_graph:
+        client.addDefaultGraph(default_graph)
     if len(query_text) > POST_THRESHOLD:
         client.setMethod(POST)
     try:
@@ -74,10 +78,10 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
 
 
 def run_remote_query(endpoint: str, query: SavedQuery, params: Mapping[str, object] | None = None,
-                     timeout: float = 60.0) -> QueryResult:
+                     timeout: float = 60.0, default_graph: str | None = None) -> QueryResult:
     """Run a saved query on a remote endpoint with the same parameter binding as locally.
 
     :raises ParameterError: bad parameters
     :raises EndpointError: see :func:`select`
     """
-    return select(endpoint, bind_query(query, params), timeout=timeout)
+    return select(endpoint, bind_query(query, params), timeout=timeout, default_graph=default_graph)

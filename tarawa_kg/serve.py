@@ -1,0 +1,63 @@
+"""``tarawa-kg serve``: a read-only SPARQL 1.1 endpoint over the built graph (Oxigraph server)."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from tarawa_kg.build import BASENAME, build
+from tarawa_kg.errors import TarawaKGError
+from tarawa_kg.oxigraph import load_store, read_only_command
+from tarawa_kg.project import Project
+
+
+class NotConforming(TarawaKGError):
+    """The graph does not conform to the shapes; it is not served or published (exit code 1)."""
+
+    exit_code = 1
+
+
+@dataclass
+class PreparedStore:
+    """An Oxigraph store holding exactly the build's N-Triples export, in its default graph.
+
+    :param location: the store's folder
+    :param triples: number of triples loaded
+    """
+
+    location: Path
+    triples: int
+
+
+def prepare_store(project: Project | None = None, location: Path | str | None = None) -> PreparedStore:
+    """Run ``build`` and load its N-Triples export into a new Oxigraph store, so that the store
+    holds exactly what ``build`` exports.
+
+    :param location: an empty or absent folder for the store (default: a new temporary folder)
+    :raises NotConforming: the graph does not conform to the shapes
+    :raises TarawaKGError: ``location`` is not empty, or Oxigraph failed
+    """
+    store = Path(location) if location else Path(tempfile.mkdtemp(prefix="tarawa-kg-store-"))
+    if store.exists() and any(store.iterdir()):
+        raise TarawaKGError(f"{store}: the store folder must be empty")
+    with tempfile.TemporaryDirectory(prefix="tarawa-kg-build-") as tmp:
+        result = build(project, tmp)
+        if not result.report.conforms:
+            raise NotConforming(f"the graph does not conform ({result.report.summary()}); run "
+                                "'tarawa-kg validate' for the details")
+        store.mkdir(parents=True, exist_ok=True)
+        load_store(store, Path(tmp) / f"{BASENAME}.nt")
+    return PreparedStore(store, result.triples)
+
+
+def serve(store: PreparedStore, host: str = "127.0.0.1", port: int = 7878,
+          timeout_s: float | None = 30.0) -> subprocess.Popen:
+    """Start ``oxigraph serve-read-only`` on ``store``: SPARQL queries at ``http://HOST:PORT/query``,
+    the bundled query UI at ``http://HOST:PORT/``; updates are refused; queries longer than
+    ``timeout_s`` seconds are cut off.
+
+    :returns: the server process (the caller waits on it or terminates it)
+    """
+    return subprocess.Popen(read_only_command(store.location, host, port, timeout_s))
