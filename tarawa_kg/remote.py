@@ -30,6 +30,11 @@ def term_from_json(binding: dict):
     return Literal(binding["value"])
 
 
+def _first_line(text) -> str:
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return lines[0][:300] if lines else ""
+
+
 def select(endpoint: str, query_text: str, timeout: float = 60.0,
            user_agent: str = USER_AGENT, default_graph: str | None = None) -> QueryResult:
     """Run a SELECT query on ``endpoint`` and return its rows as rdflib terms.
@@ -58,17 +63,22 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
     try:
         data = client.queryAndConvert()
     except SPARQLWrapperException as exc:
-        raise EndpointError(f"{endpoint}: the endpoint refused the query: {exc}") from None
+        raise EndpointError(f"{endpoint}: the endpoint refused the query: {_first_line(exc)}") from None
     except urllib.error.HTTPError as exc:
-        raise EndpointError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
+        body = exc.read().decode("utf-8", "replace") if hasattr(exc, "read") else ""
+        if "timed out" in body.lower() or "timeout" in body.lower():
+            raise EndpointError(f"{endpoint}: HTTP {exc.code}: the query ran past the endpoint's time "
+                                f"limit ({_first_line(body)})") from None
+        raise EndpointError(f"{endpoint}: HTTP {exc.code} {exc.reason}: {_first_line(body)}") from None
     except (socket.timeout, TimeoutError):
         raise EndpointError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from None
     except urllib.error.URLError as exc:
         if isinstance(exc.reason, (socket.timeout, TimeoutError)):
             raise EndpointError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from None
         raise EndpointError(f"{endpoint}: cannot reach the endpoint: {exc.reason}") from None
-    except ValueError as exc:  # JSON decoding of a non-JSON body
-        raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results: {exc}") from None
+    except ValueError as exc:  # JSON decoding of a non-JSON or truncated body
+        raise EndpointError(f"{endpoint}: the answer is not complete SPARQL JSON results (the query may "
+                            f"have been cut off at the endpoint's time limit): {exc}") from None
     if not isinstance(data, dict) or "head" not in data or "results" not in data:
         raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results")
     variables = list(data["head"].get("vars", []))

@@ -1,0 +1,183 @@
+"""Serve and publish with two real, different SPARQL 1.1 engines: Oxigraph and Virtuoso.
+
+For each engine: publish the graph into a named graph (Graph Store HTTP Protocol), run every saved
+query remotely and compare with the local rows; publish twice; break a publish midway; and check
+that a query over the time limit is cut off with a clear message. The read-only endpoint of
+``tarawa-kg serve`` must refuse updates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+import requests
+from rdflib import Literal
+from rdflib.namespace import XSD
+
+from tarawa_kg import EndpointError, list_queries, run_query
+from tarawa_kg.build import build
+from tarawa_kg.publish import publish
+from tarawa_kg.remote import run_remote_query, select
+from tarawa_kg.serve import prepare_store, serve
+
+import servers
+
+GRAPH = "https://w3id.org/tarawa-kg/id/dataset/tarawa-kg"
+OTHER_GRAPH = "https://w3id.org/tarawa-kg/id/dataset/test-previous"
+PARAMS = {"events-at-place": {"place": "place:betio"}, "entity": {"entity": "person:julian-c-smith"}}
+LOCAL_ONLY = {"federated-commander-birth-dates"}  # needs the live Wikidata endpoint
+SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def normalise(term):
+    """Compare values, not lexical forms: engines write 75.0 or 75 for the same xsd:decimal."""
+    if isinstance(term, Literal) and term.datatype in (XSD.decimal, XSD.integer, XSD.double, XSD.float):
+        return ("number", float(term))
+    return term
+
+
+def as_multiset(result):
+    return Counter(tuple(normalise(t) for t in row) for row in result.rows)
+
+
+def count_graph(server, graph_iri):
+    result = select(server.query_url, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+    return int(result.rows[0][0])
+
+
+def start(engine, work_dir, timeout_s=None):
+    if engine == "virtuoso" and servers.virtuoso_binary() is None:
+        pytest.skip("virtuoso-t is not installed: run .ci/virtuoso.sh")
+    if engine == "oxigraph":
+        return servers.start_oxigraph(work_dir, timeout_s=timeout_s)
+    return servers.start_virtuoso(work_dir, timeout_s=timeout_s)
+
+
+GRAPH_PARAM = {"oxigraph": "graph", "virtuoso": "graph-uri"}
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def store(request, tmp_path_factory, graph):
+    server = start(request.param, tmp_path_factory.mktemp(request.param), timeout_s=5)
+    try:
+        result = publish(graph, server.store_url, GRAPH, auth=server.auth,
+                         graph_param=GRAPH_PARAM[server.engine])
+        print(f"\n{server.engine}: published {result.triples} triples in {result.seconds:.2f} s")
+        yield server
+    finally:
+        server.stop()
+
+
+def test_published_graph_is_complete(store, graph):
+    assert count_graph(store, GRAPH) == len(graph)
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries() if q.name not in LOCAL_ONLY])
+def test_saved_query_gives_the_same_rows_remotely(store, graph, name):
+    query = next(q for q in list_queries() if q.name == name)
+    params = PARAMS.get(name, {})
+    local = run_query(graph, query, params)
+    remote = run_remote_query(store.query_url, query, params, default_graph=GRAPH)
+    assert remote.variables == local.variables
+    assert as_multiset(remote) == as_multiset(local)
+
+
+def test_publish_twice_is_idempotent(store, graph):
+    publish(graph, store.store_url, GRAPH, auth=store.auth, graph_param=GRAPH_PARAM[store.engine])
+    assert count_graph(store, GRAPH) == len(graph)
+
+
+def test_interrupted_publish_leaves_previous_graph(store, graph, monkeypatch):
+    from rdflib import BNode, Graph
+
+    previous = Graph()
+    for triple in sorted(t for t in graph if not any(isinstance(x, BNode) for x in t))[:25]:
+        previous.add(triple)
+    publish(previous, store.store_url, OTHER_GRAPH, auth=store.auth, graph_param=GRAPH_PARAM[store.engine])
+    assert count_graph(store, OTHER_GRAPH) == 25
+
+    import tarawa_kg.publish as publish_module
+    real = publish_module.serialize_graph
+
+    def broken_body(g, fmt):
+        data = real(g, fmt)
+
+        def chunks():
+            yield data[: len(data) // 2]
+            raise ConnectionResetError("link lost midway")
+        return chunks()
+
+    monkeypatch.setattr(publish_module, "serialize_graph", broken_body)
+    with pytest.raises((ConnectionResetError, EndpointError, requests.RequestException)):
+        publish(graph, store.store_url, OTHER_GRAPH, auth=store.auth, graph_param=GRAPH_PARAM[store.engine])
+    assert count_graph(store, OTHER_GRAPH) == 25
+
+
+def test_query_over_the_time_limit_is_cut_off(store):
+    with pytest.raises(EndpointError) as info:
+        select(store.query_url, SLOW_QUERY, timeout=60, default_graph=GRAPH)
+    assert "time" in str(info.value).lower()
+
+
+def test_wrong_credentials_are_refused(store, graph):
+    if store.engine != "virtuoso":
+        pytest.skip("the Oxigraph store has no authentication")
+    from requests.auth import HTTPDigestAuth
+
+    with pytest.raises(EndpointError, match="401"):
+        publish(graph, store.store_url, OTHER_GRAPH, auth=HTTPDigestAuth("dba", "wrong"),
+                graph_param="graph-uri")
+
+
+# ------------------------------------------------------------------------ tarawa-kg serve
+@pytest.fixture(scope="module")
+def served(project, tmp_path_factory):
+    prepared = prepare_store(project, tmp_path_factory.mktemp("served") / "store")
+    port = servers.free_ports(1)[0]
+    process = serve(prepared, "127.0.0.1", port, timeout_s=2)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        servers._wait_until_up(process, None, f"{url}/query", {"query": "ASK {}"}, 30, "tarawa-kg serve")
+        yield url, prepared
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_served_graph_is_exactly_the_build(served, project, tmp_path):
+    url, prepared = served
+    from rdflib import Graph
+
+    build(project, tmp_path)
+    exported = Graph().parse(tmp_path / "tarawa-kg.nt", format="nt")
+    result = select(f"{url}/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(result.rows[0][0]) == len(exported) == prepared.triples
+
+
+def test_serve_refuses_updates(served):
+    url, prepared = served
+    update = "INSERT DATA { <http://example.org/a> <http://example.org/b> <http://example.org/c> }"
+    for target, kwargs in [
+        (f"{url}/update", {"data": {"update": update}}),
+        (f"{url}/query", {"data": update.encode(), "headers": {"Content-Type": "application/sparql-update"}}),
+        (f"{url}/store?default", {"data": b"<http://e/a> <http://e/b> <http://e/c> .",
+                                  "headers": {"Content-Type": "application/n-triples"}}),
+    ]:
+        response = requests.post(target, timeout=10, **kwargs)
+        assert response.status_code >= 400, (target, response.status_code)
+    result = select(f"{url}/query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(result.rows[0][0]) == prepared.triples
+
+
+def test_serve_cuts_off_slow_queries(served):
+    url, _prepared = served
+    with pytest.raises(EndpointError) as info:
+        select(f"{url}/query", SLOW_QUERY, timeout=60)
+    assert "time" in str(info.value).lower()
+
+
+def test_unreachable_endpoint_is_a_clear_error():
+    port = servers.free_ports(1)[0]
+    with pytest.raises(EndpointError, match="cannot reach"):
+        select(f"http://127.0.0.1:{port}/query", "ASK {}", timeout=5)
