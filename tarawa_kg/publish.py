@@ -68,10 +68,17 @@ def publish(graph: Graph, store_url: str, graph_iri: str = str(DATASET), auth=No
     """
     body = serialize_graph(graph, "nt")
     start = time.perf_counter()
+    headers = {"User-Agent": USER_AGENT}
     try:
-        response = requests.put(store_url, params={graph_param: graph_iri}, data=body, auth=auth,
-                                timeout=timeout, headers={"Content-Type": "application/n-triples",
-                                                          "User-Agent": USER_AGENT})
+        with requests.Session() as session:
+            session.auth = auth
+            session.headers.update(headers)
+            if auth is not None:
+                # a bodiless request first, so that a digest challenge is answered before the body
+                # goes out: the body is then sent once, with its length, already authenticated
+                session.head(store_url, params={graph_param: graph_iri}, timeout=timeout)
+            response = session.put(store_url, params={graph_param: graph_iri}, data=body, timeout=timeout,
+                                   headers={"Content-Type": "application/n-triples"})
     except requests.Timeout:
         raise EndpointError(f"{store_url}: no answer within {timeout:g} s; the graph was not replaced") from None
     except requests.ConnectionError as exc:

@@ -63,7 +63,11 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
     try:
         data = client.queryAndConvert()
     except SPARQLWrapperException as exc:
-        raise EndpointError(f"{endpoint}: the endpoint refused the query: {_first_line(exc)}") from None
+        detail = str(exc)
+        if "timed out" in detail.lower() or "timeout" in detail.lower():
+            raise EndpointError(f"{endpoint}: the query ran past the endpoint's time limit "
+                                f"({_first_line(detail)})") from None
+        raise EndpointError(f"{endpoint}: the endpoint refused the query: {_first_line(detail)}") from None
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace") if hasattr(exc, "read") else ""
         if "timed out" in body.lower() or "timeout" in body.lower():

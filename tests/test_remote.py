@@ -100,13 +100,25 @@ def test_interrupted_publish_leaves_previous_graph(store, graph, monkeypatch):
     import tarawa_kg.publish as publish_module
     real = publish_module.serialize_graph
 
-    def broken_body(g, fmt):
-        data = real(g, fmt)
+    class BrokenBody:
+        """The N-Triples body, announced whole (Content-Length), whose transfer breaks halfway."""
 
-        def chunks():
-            yield data[: len(data) // 2]
-            raise ConnectionResetError("link lost midway")
-        return chunks()
+        def __init__(self, data):
+            self.data, self.sent = data, 0
+
+        def __len__(self):
+            return len(self.data)
+
+        def read(self, size=-1):
+            if self.sent >= len(self.data) // 2:
+                raise ConnectionResetError("link lost midway")
+            size = 8192 if size is None or size < 0 else size
+            chunk = self.data[self.sent:self.sent + size]
+            self.sent += len(chunk)
+            return chunk
+
+    def broken_body(g, fmt):
+        return BrokenBody(real(g, fmt))
 
     monkeypatch.setattr(publish_module, "serialize_graph", broken_body)
     with pytest.raises((ConnectionResetError, EndpointError, requests.RequestException)):

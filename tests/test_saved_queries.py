@@ -55,13 +55,6 @@ def test_order_of_battle(graph):
     assert "unit/sasebo-7th-special-naval-landing-force" in {r["unit"] for r in japan}
 
 
-def test_order_of_battle_in_french(graph):
-    out = rows(graph, "order-of-battle", side="side:united-states", lang="fr")
-    labels = {r["unit"]: r["echelon"] for r in out}
-    assert labels["unit/2nd-marine-division"] == "division"
-    assert labels["unit/task-force-53"] == "force opérationnelle (task force)"
-
-
 def test_commanders(graph):
     out = rows(graph, "commanders")
     spruance = [r for r in out if r["commander"] == "person/raymond-a-spruance"
