@@ -230,3 +230,71 @@ def test_equipment(graph):
     assert out["equipment/betio-203mm-gun"]["calibreMM"] == 203.2
     assert out["equipment/lvt"]["kind"] == "VehicleType"
     assert out["equipment/75mm-pack-howitzer-m1"]["calibreMM"] == 75
+
+
+def test_wikidata_coverage(graph):
+    from rdflib import URIRef
+    from rdflib.namespace import RDF, RDFS, SKOS
+
+    out = {r["class"]: r for r in rows(graph, "wikidata-coverage")}
+    assert set(out) == {"Person", "MilitaryUnit", "Ship", "EquipmentType", "Place", "Event",
+                        "Organization", "Belligerent"}
+
+    def members(cls):
+        classes, todo = set(), [URIRef(TKG + cls)]
+        while todo:
+            c = todo.pop()
+            if c not in classes:
+                classes.add(c)
+                todo.extend(graph.subjects(RDFS.subClassOf, c))
+        return {s for c in classes for s in graph.subjects(RDF.type, c)}
+
+    def linked(entities):
+        return {e for e in entities
+                if any(str(o).startswith("http://www.wikidata.org/entity/Q")
+                       for o in graph.objects(e, SKOS.exactMatch))}
+
+    def with_status(entities, status):
+        return {e for e in entities if (e, URIRef(TKG + "wikidataStatus"), URIRef(TKG + status)) in graph}
+
+    for cls, row in out.items():
+        entities = members(cls)
+        assert row["entities"] == len(entities), cls
+        assert row["linked"] == len(linked(entities)) == len(with_status(entities, "Linked")), cls
+        assert row["awaitingReconciliation"] == len(with_status(entities, "AwaitingReconciliation")), cls
+        assert row["notOnWikidata"] == len(with_status(entities, "NotOnWikidata")), cls
+        assert row["linked"] + row["awaitingReconciliation"] + row["notOnWikidata"] + row["noStatus"] \
+            == row["entities"], cls
+    # the links that predate data/wikidata.ttl: 4 events, 13 places, Roosevelt, 2 sides, 5 organisations
+    assert [out[c]["linked"] for c in ("Event", "Place", "Person", "Belligerent", "Organization")] \
+        == [4, 13, 1, 2, 5]
+    assert out["Ship"]["linked"] == 0 and out["Ship"]["awaitingReconciliation"] == out["Ship"]["entities"]
+    assert all(out[c]["noStatus"] == 0 for c in ("Person", "MilitaryUnit", "Ship", "Event", "Place"))
+    # the rows of the article's Betio weapons table are not expected on Wikidata
+    assert out["EquipmentType"]["notOnWikidata"] >= 12
+
+
+def test_federated_commander_birth_dates(project):
+    """Needs the live Wikidata endpoint: checked for syntax and shape, never run here."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from tarawa_kg import get_query
+
+    query = get_query("federated-commander-birth-dates", project)
+    prepareQuery(query.text)  # raises on a syntax error
+    assert "SERVICE <https://query.wikidata.org/sparql>" in query.text
+    assert "wdt:P569" in query.text and "skos:exactMatch" in query.text
+    assert "query.wikidata.org" in query.description and "SERVICE" in query.description
+    assert query.title.startswith("Commanders' dates of birth from Wikidata")
+
+
+def test_participants(graph):
+    out = rows(graph, "participants", event="event:betio-pre-landing-bombardment")
+    ships = {(r["participant"], r["kind"]) for r in out if r["participant"].startswith("ship/")}
+    assert ("ship/uss-maryland-bb-46", "direct") in ships
+    assert ("ship/uss-tennessee-bb-43", "statement") in ships
+    assert ("ship/uss-colorado-bb-45", "statement") in ships
+    tarawa = rows(graph, "participants", event="event:battle-of-tarawa")
+    dashiell = [r for r in tarawa if r["participant"] == "ship/uss-dashiell-dd-659" and r["kind"] == "statement"]
+    assert dashiell and all(r["statementRank"] in ("DeprecatedRank", "NormalRank", "PreferredRank") for r in dashiell)
+    assert {r["at"] for r in tarawa} >= {"event/battle-of-tarawa", "event/betio-landing-d-day"}
