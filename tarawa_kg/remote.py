@@ -31,8 +31,9 @@ def term_from_json(binding: dict):
 
 
 def _first_line(text) -> str:
+    """The gist of an error text: its non-empty lines joined, at most 300 characters."""
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    return lines[0][:300] if lines else ""
+    return " ".join(lines)[:300]
 
 
 def select(endpoint: str, query_text: str, timeout: float = 60.0,

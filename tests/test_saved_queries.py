@@ -100,8 +100,16 @@ def test_timeline(graph):
     tarawa = next(r for r in out if r["event"] == "event/battle-of-tarawa")
     assert (tarawa["start"], tarawa["end"]) == ("1943-11-20", "1943-11-23")
     assert len(events) == len(set(events))
-    within = [r["event"] for r in rows(graph, "timeline", within="event:battle-of-tarawa")]
-    assert "event/betio-night-counterattack" in within and "event/battle-of-makin" not in within
+
+
+def test_sub_events(graph):
+    out = rows(graph, "sub-events", event="event:battle-of-tarawa")
+    events = [r["subEvent"] for r in out]
+    assert "event/betio-night-counterattack" in events and "event/battle-of-makin" not in events
+    assert events.index("event/betio-pre-landing-bombardment") < events.index("event/betio-landing-d-day") \
+        < events.index("event/betio-night-counterattack")
+    galvanic = {r["subEvent"] for r in rows(graph, "sub-events", event="event:operation-galvanic")}
+    assert {"event/battle-of-tarawa", "event/battle-of-makin", "event/betio-landing-d-day"} <= galvanic
 
 
 def test_casualties_with_every_source(graph):
@@ -290,11 +298,12 @@ def test_federated_commander_birth_dates(project):
 
 def test_participants(graph):
     out = rows(graph, "participants", event="event:betio-pre-landing-bombardment")
-    ships = {(r["participant"], r["kind"]) for r in out if r["participant"].startswith("ship/")}
+    ships = {(r["participant"], "statement" if r["statement"] else "direct") for r in out
+             if r["participant"].startswith("ship/")}
     assert ("ship/uss-maryland-bb-46", "direct") in ships
     assert ("ship/uss-tennessee-bb-43", "statement") in ships
     assert ("ship/uss-colorado-bb-45", "statement") in ships
     tarawa = rows(graph, "participants", event="event:battle-of-tarawa")
-    dashiell = [r for r in tarawa if r["participant"] == "ship/uss-dashiell-dd-659" and r["kind"] == "statement"]
+    dashiell = [r for r in tarawa if r["participant"] == "ship/uss-dashiell-dd-659" and r["statement"]]
     assert dashiell and all(r["statementRank"] in ("DeprecatedRank", "NormalRank", "PreferredRank") for r in dashiell)
     assert {r["at"] for r in tarawa} >= {"event/battle-of-tarawa", "event/betio-landing-d-day"}
