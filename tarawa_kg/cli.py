@@ -182,7 +182,7 @@ def export(root, fmt, output):
 @main.command()
 @ROOT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float,
               help="Seconds after which a query is cut off.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -190,17 +190,32 @@ def export(root, fmt, output):
 @handle_errors
 def serve(root, host, port, timeout_s, store):
     """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
+    import shutil
+    import signal
+
     from tarawa_kg.serve import prepare_store, serve as start_server
 
     prepared = prepare_store(Project(root), store)
     process = start_server(prepared, host, port, timeout_s)
+
+    def forward(_signum, _frame):  # SIGTERM: stop the server; the wait below then returns
+        process.terminate()
+
+    signal.signal(signal.SIGTERM, forward)
     click.echo(f"serving {prepared.triples} triples (read-only) from {prepared.location}")
     click.echo(f"SPARQL endpoint: http://{host}:{port}/query   query UI: http://{host}:{port}/")
     try:
-        sys.exit(process.wait())
+        code = process.wait()
     except KeyboardInterrupt:
         process.terminate()
-        process.wait()
+        code = process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        if store is None:  # the temporary store is ours to remove
+            shutil.rmtree(prepared.location, ignore_errors=True)
+    sys.exit(0 if code in (0, -signal.SIGTERM, -signal.SIGINT) else code)
 
 
 @main.command()
@@ -234,6 +249,11 @@ def publish(root, store_url, graph_iri, graph_param, force):
                   graph_param=graph_param)
     click.echo(f"published {result.triples} triples ({result.bytes} bytes) to graph <{result.graph}> "
                f"in {result.seconds:.1f} s (HTTP {result.status})")
+
+
+from tarawa_kg.cli_wikidata import wikidata  # noqa: E402
+
+main.add_command(wikidata)
 
 
 if __name__ == "__main__":  # pragma: no cover

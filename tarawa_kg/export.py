@@ -95,21 +95,40 @@ def serialize_graph(graph: Graph, fmt: str = "turtle", graph_name: URIRef = DATA
             named.add(triple)
         return ds.serialize(format="trig", encoding="utf-8")
     if fmt == "jsonld":
+        import json
+
         from tarawa_kg.namespaces import PREFIXES
         context = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
-        return canon.serialize(format="json-ld", context=context, sort_keys=True, indent=2,
-                               encoding="utf-8")
+        document = json.loads(canon.serialize(format="json-ld", context=context, encoding="utf-8"))
+        if isinstance(document, dict) and isinstance(document.get("@graph"), list):
+            # rdflib emits the nodes in hash order: sort them by @id
+            document["@graph"].sort(key=lambda node: json.dumps(node, sort_keys=True, ensure_ascii=False))
+        return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     return canon.serialize(format=rdflib_format, encoding="utf-8")
 
 
 def write_atomic(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
 
-    A failure at any point leaves ``path`` as it was (absent, or the previous complete file).
+    A failure at any point leaves ``path`` as it was (absent, or the previous complete file). An
+    existing file keeps its permissions; a new one gets the usual ones (0666 less the umask). A
+    symbolic link is followed; a folder, device or pipe is refused.
 
-    :raises ExportError: the file cannot be written
+    :raises ExportError: the file cannot be written, or ``path`` is not a regular file
     """
     path = Path(path)
+    if str(path) in ("", "."):
+        raise ExportError("no output file given")
+    if path.is_symlink():
+        path = path.resolve()
+    if path.exists() and not path.is_file():
+        raise ExportError(f"{path}: not a regular file (a folder, device or pipe); choose a file path")
+    if path.exists():
+        mode = path.stat().st_mode & 0o777
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -120,6 +139,7 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         try:

@@ -39,14 +39,14 @@ def prepare_store(project: Project | None = None, location: Path | str | None = 
     :raises NotConforming: the graph does not conform to the shapes
     :raises TarawaKGError: ``location`` is not empty, or Oxigraph failed
     """
-    store = Path(location) if location else Path(tempfile.mkdtemp(prefix="tarawa-kg-store-"))
-    if store.exists() and any(store.iterdir()):
-        raise TarawaKGError(f"{store}: the store folder must be empty")
+    if location and Path(location).exists() and any(Path(location).iterdir()):
+        raise TarawaKGError(f"{location}: the store folder must be empty")
     with tempfile.TemporaryDirectory(prefix="tarawa-kg-build-") as tmp:
         result = build(project, tmp)
         if not result.report.conforms:
             raise NotConforming(f"the graph does not conform ({result.report.summary()}); run "
                                 "'tarawa-kg validate' for the details")
+        store = Path(location) if location else Path(tempfile.mkdtemp(prefix="tarawa-kg-store-"))
         store.mkdir(parents=True, exist_ok=True)
         load_store(store, Path(tmp) / f"{BASENAME}.nt")
     return PreparedStore(store, result.triples)

@@ -101,3 +101,45 @@ def test_write_failure_is_an_export_error(tmp_path):
 def test_unknown_format(graph):
     with pytest.raises(ExportError, match="unknown format"):
         serialize_graph(graph, "rdfxml-pretty")
+
+
+def test_jsonld_is_identical_across_processes(project, tmp_path):
+    outputs = []
+    for seed in ("3", "4"):
+        out = tmp_path / f"g{seed}.jsonld"
+        code = ("from tarawa_kg import load_project, export_graph; "
+                f"export_graph(load_project(), 'jsonld', {str(out)!r})")
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=project.root,
+                       env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"})
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_special_files_are_refused(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(ExportError, match="not a regular file"):
+        write_atomic(fifo, b"data")
+    with pytest.raises(ExportError, match="not a regular file"):
+        write_atomic(tmp_path, b"data")
+    assert fifo.exists() and not fifo.is_file()
+
+
+def test_permissions_and_symlinks(tmp_path):
+    import os
+    import stat
+
+    existing = tmp_path / "old.ttl"
+    existing.write_bytes(b"old")
+    os.chmod(existing, 0o644)
+    write_atomic(existing, b"new")
+    assert stat.S_IMODE(existing.stat().st_mode) == 0o644 and existing.read_bytes() == b"new"
+    link = tmp_path / "link.ttl"
+    link.symlink_to(existing)
+    write_atomic(link, b"through the link")
+    assert link.is_symlink() and existing.read_bytes() == b"through the link"
+    fresh = tmp_path / "fresh.ttl"
+    write_atomic(fresh, b"x")
+    assert stat.S_IMODE(fresh.stat().st_mode) & 0o044  # readable by others, as files usually are

@@ -23,7 +23,9 @@ def expectation(path):
 @pytest.fixture(scope="module")
 def base_files(project):
     data = project.root / "data"
-    return [project.ontology_file, data / "vocabularies.ttl", data / "sides.ttl", data / "sources.ttl"]
+    # wikidata.ttl carries the link status and evidence of the sides' and organisations' QIDs
+    return [project.ontology_file, data / "vocabularies.ttl", data / "sides.ttl", data / "sources.ttl",
+            data / "wikidata.ttl"]
 
 
 def test_real_data_conforms(report, graph):
