@@ -64,7 +64,7 @@ def build(root, out_dir):
     for name, count in result.entities.items():
         click.echo(f"  {name:<20} {count:>6}")
     for res in result.report.results:
-        click.echo(res.line(), err=res.severity == "Violation")
+        click.echo(res.line())
     click.echo(f"validation: {result.report.summary()}")
     for path in result.files:
         click.echo(f"wrote {path}")
@@ -122,6 +122,8 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
         if "=" not in item:
             raise click.BadParameter(f"{item!r}: expected NAME=VALUE", param_hint="--param")
         key, value = item.split("=", 1)
+        if key.strip() in params:
+            raise click.BadParameter(f"parameter {key.strip()!r} given twice", param_hint="--param")
         params[key.strip()] = value
     return params
 
@@ -147,6 +149,10 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
     project = Project(root)
     saved = get_query(name, project)
     params = _parse_params(param_values)
+    if graph_iri and not endpoint:
+        raise click.UsageError("--graph applies to a remote endpoint: give --endpoint too")
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{endpoint!r} is not an http(s) URL", param_hint="--endpoint")
     if endpoint:
         from tarawa_kg.remote import run_remote_query
 

@@ -73,7 +73,9 @@ def format_result(result: QueryResult, fmt: str = "table") -> str:
         from rich.console import Console
         from rich.table import Table
 
-        table = Table(*result.variables, show_lines=False)
+        table = Table(show_lines=False)
+        for variable in result.variables:
+            table.add_column(variable, overflow="fold")
         for row in result.rows:
             table.add_row(*(curie(t) for t in row))
         buffer = io.StringIO()

@@ -105,3 +105,15 @@ def test_console_script_module_entry_point():
     done = subprocess.run([sys.executable, "-m", "tarawa_kg", "--help"], capture_output=True, text=True)
     assert done.returncode == 0
     assert "build" in done.stdout and "validate" in done.stdout
+
+
+def test_query_usage_errors_exit_2(run):
+    assert run("query", "timeline", "--graph", "urn:x").exit_code == 2
+    assert run("query", "timeline", "--endpoint", "not-a-url").exit_code == 2
+    twice = run("query", "events-at-place", "-p", "place=place:betio", "-p", "place=place:makin-atoll")
+    assert twice.exit_code == 2 and "given twice" in twice.output
+
+
+def test_serve_refuses_port_zero(run):
+    result = run("serve", "--port", "0")
+    assert result.exit_code == 2
