@@ -7,20 +7,16 @@ traceback).
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from tarawa_kg.errors import TarawaKGError
+from tarawa_kg.cli_common import ROOT_OPTION, handle_errors
 from tarawa_kg.project import Project
 from tarawa_kg.wikidata_client import WIKIDATA_ENDPOINT
 
-ROOT_OPTION = click.option(
-    "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="The tarawa-kg checkout (default: $TARAWA_KG_ROOT, else the installed checkout).")
 CACHE_DIR_OPTION = click.option(
     "--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     envvar="TARAWA_KG_CACHE", show_envvar=True,
@@ -30,21 +26,6 @@ NO_CACHE_OPTION = click.option("--no-cache", is_flag=True,
 TIMEOUT_OPTION = click.option("--timeout", type=float, default=60.0, show_default=True,
                               help="Seconds to wait for one answer.")
 QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-
-
-def _handle_errors(func):
-    """Library errors → ``error: …`` on standard error and their exit code (2), no traceback."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except TarawaKGError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("error: interrupted", err=True)
-            sys.exit(130)
-    return wrapper
 
 
 def _client(endpoint, cache_dir, no_cache, timeout, quiet):
@@ -78,7 +59,7 @@ def wikidata():
 @NO_CACHE_OPTION
 @TIMEOUT_OPTION
 @QUIET_OPTION
-@_handle_errors
+@handle_errors
 def check(root, endpoint, fmt, cache_dir, no_cache, timeout, quiet):
     """Compare every linked entity with its Wikidata item (label, class, dates, deaths, pennant
     number, missing or redirected item). Exits 1 when something disagrees."""
@@ -143,7 +124,7 @@ def _parse_accept(values) -> list[tuple[str, str]]:
 @NO_CACHE_OPTION
 @TIMEOUT_OPTION
 @QUIET_OPTION
-@_handle_errors
+@handle_errors
 def reconcile(root, endpoint, output, accepts, force, cache_dir, no_cache, timeout, quiet):
     """Propose Wikidata items for the entities awaiting reconciliation, write them to a review
     file, and link the ones given with --accept."""
@@ -178,7 +159,7 @@ def reconcile(root, endpoint, output, accepts, force, cache_dir, no_cache, timeo
 @NO_CACHE_OPTION
 @TIMEOUT_OPTION
 @QUIET_OPTION
-@_handle_errors
+@handle_errors
 def quickstatements(root, endpoint, output, cache_dir, no_cache, timeout, quiet):
     """Export the sourced facts of linked entities as QuickStatements v1 (tab-separated); what
     cannot be exported is listed on standard error."""

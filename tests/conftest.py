@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tarawa_kg import Project, load_project, validate_graph
 from tarawa_kg.load import load_shapes
@@ -39,3 +40,15 @@ def project_copy(tmp_path, project) -> Project:
     for folder in ("ontology", "data", "queries"):
         shutil.copytree(project.root / folder, tmp_path / folder)
     return Project(tmp_path)
+
+
+@pytest.fixture()
+def run():
+    """Invoke the ``tarawa-kg`` command line in-process: ``run("query", "timeline")``."""
+    from tarawa_kg.cli import main
+
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return invoke

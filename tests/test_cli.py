@@ -4,21 +4,9 @@ import json
 import subprocess
 import sys
 
-import pytest
-from click.testing import CliRunner
 
-from tarawa_kg.cli import main
 
 from conftest import RESOURCES
-
-
-@pytest.fixture()
-def run():
-    runner = CliRunner()
-
-    def invoke(*args):
-        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
-    return invoke
 
 
 def test_validate_conforms(run):

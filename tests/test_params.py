@@ -1,7 +1,7 @@
 """Parameters are bound as RDF terms: no value can change a query's structure."""
 
 import pytest
-from rdflib import Literal, URIRef, Variable
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from tarawa_kg import ParameterError, QueryNotFound, get_query, run_query

@@ -1,6 +1,5 @@
 """Every saved query, run on the real data, returns the rows the histories and the article give."""
 
-import pytest
 from rdflib import Literal
 from rdflib.namespace import XSD
 
