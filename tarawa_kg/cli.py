@@ -108,7 +108,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
               help="Bind a parameter (repeatable). IRIs as full IRIs or CURIEs (place:betio).")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMAT_CHOICES), default="table",
               show_default=True)
-@click.option("--timeout", type=float, default=60.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60.0, show_default=True,
               help="Seconds to wait for a remote endpoint.")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="With --endpoint: query this named graph as the default graph (e.g. where publish wrote).")
@@ -161,7 +161,7 @@ def export(root, fmt, output):
 @ROOT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=float,
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(1, 86400),
               help="Seconds after which a query is cut off.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Empty folder for the Oxigraph store (default: a temporary folder).")
@@ -213,18 +213,20 @@ def publish(root, store_url, graph_iri, graph_param, force):
     TARAWA_KG_STORE_USER, TARAWA_KG_STORE_PASSWORD and TARAWA_KG_STORE_AUTH (basic or digest)."""
     from tarawa_kg.load import load_project, load_shapes
     from tarawa_kg.namespaces import DATASET
-    from tarawa_kg.publish import auth_from_env, publish as send
+    from tarawa_kg.publish import auth_from_env, publish as send, redact
     from tarawa_kg.serve import NotConforming
     from tarawa_kg.validate import validate_graph
 
+    if not store_url.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{redact(store_url)!r} is not an http(s) URL", param_hint="--endpoint")
+    auth = auth_from_env()
     project = Project(root)
     graph = load_project(project)
     report = validate_graph(graph, load_shapes(project))
     if not report.conforms and not force:
         raise NotConforming(f"the graph does not conform ({report.summary()}); nothing was published "
                             "(use --force to publish anyway)")
-    result = send(graph, store_url, graph_iri or str(DATASET), auth=auth_from_env(),
-                  graph_param=graph_param)
+    result = send(graph, store_url, graph_iri or str(DATASET), auth=auth, graph_param=graph_param)
     click.echo(f"published {result.triples} triples ({result.bytes} bytes) to graph <{result.graph}> "
                f"in {result.seconds:.1f} s (HTTP {result.status})")
 

@@ -8,10 +8,12 @@ traceback).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
+from rdflib import URIRef
 
 from tarawa_kg.cli_common import ROOT_OPTION, handle_errors
 from tarawa_kg.project import Project
@@ -23,7 +25,7 @@ CACHE_DIR_OPTION = click.option(
     help="Folder of the query cache (default: ~/.cache/tarawa-kg/wikidata).")
 NO_CACHE_OPTION = click.option("--no-cache", is_flag=True,
                                help="Neither read nor write the query cache.")
-TIMEOUT_OPTION = click.option("--timeout", type=float, default=60.0, show_default=True,
+TIMEOUT_OPTION = click.option("--timeout", type=click.FloatRange(0.1, 3600), default=60.0, show_default=True,
                               help="Seconds to wait for one answer.")
 QUIET_OPTION = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 
@@ -102,11 +104,15 @@ def _parse_accept(values) -> list[tuple[str, str]]:
     for item in values:
         if "=" not in item:
             raise click.BadParameter(f"{item!r}: expected ENTITY=QID", param_hint="--accept")
-        entity, qid = item.rsplit("=", 1)
+        entity, qid = item.split("=", 1)
         try:
             iri = parse_param_value(QueryParam("accept", "IRI", True), entity)
         except ParameterError as exc:
             raise click.BadParameter(str(exc), param_hint="--accept") from None
+        if not re.fullmatch(r"Q[1-9][0-9]*", qid.strip()):
+            raise click.BadParameter(f"{qid!r} is not a Wikidata item id (Q…)", param_hint="--accept")
+        if any(str(iri) == seen for seen, _q in out):
+            raise click.BadParameter(f"{entity!r} is given twice", param_hint="--accept")
         out.append((str(iri), qid.strip()))
     return out
 
@@ -133,8 +139,16 @@ def reconcile(root, endpoint, output, accepts, force, cache_dir, no_cache, timeo
 
     project = Project(root)
     wanted = _parse_accept(accepts)
-    results = run_reconcile(load_project(project),
-                            client=_client(endpoint, cache_dir, no_cache, timeout, quiet))
+    graph = load_project(project)
+    for entity, _qid in wanted:
+        if (URIRef(entity), None, None) not in graph:
+            raise click.BadParameter(f"{_curie(entity)}: no such entity in the graph", param_hint="--accept")
+    results = run_reconcile(graph, client=_client(endpoint, cache_dir, no_cache, timeout, quiet))
+    if not force:  # all or nothing: check every accepted QID before writing any
+        for entity, qid in wanted:
+            if find_candidate(results, entity, qid) is None:
+                raise click.BadParameter(f"{qid} is not among the candidates for {_curie(entity)} "
+                                         "(use --force to link it anyway)", param_hint="--accept")
     path = write_review(results, output or project.dist_dir / "wikidata-review.json", endpoint)
     with_candidates = [r for r in results if r.candidates]
     click.echo(f"{len(results)} entities await reconciliation; {len(with_candidates)} have candidates")

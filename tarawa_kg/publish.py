@@ -20,6 +20,22 @@ AUTH_ENV = "TARAWA_KG_STORE_AUTH"
 """Credentials come from these environment variables only (``basic`` or ``digest``)."""
 
 
+def redact(url: str) -> str:
+    """``url`` without a user name or password in it, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparsable URL>"
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+
+
 @dataclass
 class PublishResult:
     """What was sent: the graph IRI, triples, bytes, HTTP status and seconds taken."""
@@ -80,13 +96,15 @@ def publish(graph: Graph, store_url: str, graph_iri: str = str(DATASET), auth=No
             response = session.put(store_url, params={graph_param: graph_iri}, data=body, timeout=timeout,
                                    headers={"Content-Type": "application/n-triples"})
     except requests.Timeout:
-        raise EndpointError(f"{store_url}: no answer within {timeout:g} s; the graph was not replaced") from None
+        raise EndpointError(f"{redact(store_url)}: no answer within {timeout:g} s; the graph was not replaced") from None
     except requests.ConnectionError as exc:
-        raise EndpointError(f"{store_url}: cannot reach the store: {exc.__class__.__name__}") from None
+        raise EndpointError(f"{redact(store_url)}: cannot reach the store: {exc.__class__.__name__}") from None
+    except requests.RequestException as exc:
+        raise EndpointError(f"{redact(store_url)}: {exc.__class__.__name__}") from None
     if response.status_code == 401:
-        raise EndpointError(f"{store_url}: HTTP 401 unauthorised: set {USER_ENV}, {PASSWORD_ENV} "
+        raise EndpointError(f"{redact(store_url)}: HTTP 401 unauthorised: set {USER_ENV}, {PASSWORD_ENV} "
                             f"and {AUTH_ENV}")
     if response.status_code >= 400:
-        raise EndpointError(f"{store_url}: HTTP {response.status_code}: {response.text.strip()[:300]}")
+        raise EndpointError(f"{redact(store_url)}: HTTP {response.status_code}: {response.text.strip()[:300]}")
     return PublishResult(graph_iri, len(graph), len(body), response.status_code,
                          time.perf_counter() - start)

@@ -963,14 +963,26 @@ def _entity_or_statement_cites(graph: Graph, entity, stated: Sequence, needles: 
                                ) -> tuple[tuple[Citation, bool], ...]:
     """The statements' citations (quotes kept); else the entity's own citations, whose quotes are
     kept only when they name the value (an entity's quote supports the entity, not every fact)."""
-    cites = [(c, True) for st in stated for c in citations(graph, st)]
+    cites = [(c, True) for st in stated for c in citations(graph, st) if _citable(graph, c)]
     if cites:
         return tuple(cites)
-    return tuple((c, _mentions(c.quote, needles)) for c in citations(graph, entity))
+    return tuple((c, _mentions(c.quote, needles)) for c in citations(graph, entity)
+                 if _citable(graph, c))
 
 
 def _names_of(graph: Graph, entity) -> list[str]:
     return [*_labels(graph, entity), *_labels(graph, entity, prop=SKOS.altLabel)]
+
+
+def _citable(graph: Graph, cite: Citation) -> bool:
+    """Whether a source may stand as a Wikidata reference: not a popular article (the seed
+    article's errors are why this graph exists) and not Wikipedia (Wikidata wants P143 with the
+    wiki's item, which is not recorded here)."""
+    source = URIRef(cite.source)
+    if graph.value(source, TKG.sourceKind) == TKG.PopularArticle:
+        return False
+    url = str(graph.value(source, SCHEMA.url) or "")
+    return "wikipedia.org" not in url
 
 
 def _references(graph: Graph, cite: Citation, with_quote: bool = True) -> list[str]:
@@ -1012,7 +1024,7 @@ def _facts(graph: Graph) -> tuple[list[_Fact], list[Skipped]]:
         if len(totals) == 1:
             value = _number(graph.value(totals[0], TKG.value))
             facts.append(_Fact(iri_text, qid, "P1120", str(value), value,
-                               tuple((c, True) for c in citations(graph, totals[0]))))
+                               tuple((c, True) for c in citations(graph, totals[0]) if _citable(graph, c))))
         elif killed:
             skipped.append(Skipped(iri_text, "P1120",
                                    f"{len(killed)} preferred killed figure(s), per side or category, "
@@ -1033,7 +1045,7 @@ def _facts(graph: Graph) -> tuple[list[_Fact], list[Skipped]]:
             continue
         if str(unit) in qids and str(person) in qids and _is_a(graph, unit, TKG.MilitaryUnit):
             facts.append(_Fact(str(person), qids[str(person)], "P598", qids[str(unit)],
-                               qids[str(unit)], tuple((c, True) for c in citations(graph, st))))
+                               qids[str(unit)], tuple((c, True) for c in citations(graph, st) if _citable(graph, c))))
     return facts, skipped
 
 

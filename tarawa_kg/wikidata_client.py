@@ -77,6 +77,10 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
+MAX_RETRY_AFTER = 120.0
+"""A ``Retry-After`` longer than this many seconds ends the run with a message instead of a wait."""
+
+
 def default_cache_dir() -> Path:
     """``$TARAWA_KG_CACHE`` if set, else ``~/.cache/tarawa-kg/wikidata``."""
     return Path(os.environ.get(CACHE_ENV) or DEFAULT_CACHE_DIR).expanduser()
@@ -242,13 +246,17 @@ class WikidataClient:
             content_type = response.headers.get("Content-Type", "")
         except urllib.error.HTTPError as exc:
             if exc.code in RETRY_STATUSES:
-                raise _Retryable(f"HTTP {exc.code} {exc.reason}",
-                                 parse_retry_after(exc.headers.get("Retry-After"))) from None
+                wait = parse_retry_after(exc.headers.get("Retry-After"))
+                if wait is not None and wait > MAX_RETRY_AFTER:
+                    raise EndpointBusy(f"{self.endpoint}: HTTP {exc.code}: the service asks to retry after "
+                                       f"{wait:.0f} s; try again later") from None
+                raise _Retryable(f"HTTP {exc.code} {exc.reason}", wait) from None
             raise EndpointError(f"{self.endpoint}: HTTP {exc.code} {exc.reason}: "
                                 f"{_first_line(exc.read())}") from None
         except SPARQLWrapperException as exc:  # 400, 401, 404, 414, 500 with the server's text
-            raise EndpointError(f"{self.endpoint}: {type(exc).__name__}: "
-                                f"{_first_line(exc.response or exc.msg)}") from None
+            raise EndpointError(f"{self.endpoint}: {type(exc).__name__}: {_first_line(str(exc))}") from None
+        except ValueError as exc:  # urllib: unknown url type, invalid IPv6 URL
+            raise EndpointError(f"{self.endpoint!r} is not a usable endpoint URL: {str(exc)[:60]}") from None
         except (socket.timeout, TimeoutError):
             raise _Retryable(f"no answer within {self.timeout:g} s") from None
         except urllib.error.URLError as exc:
