@@ -30,6 +30,14 @@ def term_from_json(binding: dict):
     return Literal(binding["value"])
 
 
+def to_query_result(data: dict) -> QueryResult:
+    """Rows of a decoded W3C SPARQL 1.1 JSON results document, as rdflib terms."""
+    variables = list(data["head"].get("vars", []))
+    bindings = data.get("results", {}).get("bindings", [])
+    rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in bindings]
+    return QueryResult(variables, rows)
+
+
 def _first_line(text) -> str:
     """The gist of an error text: its non-empty lines joined, at most 300 characters."""
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
@@ -86,10 +94,7 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
                             f"have been cut off at the endpoint's time limit): {exc}") from None
     if not isinstance(data, dict) or "head" not in data or "results" not in data:
         raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results")
-    variables = list(data["head"].get("vars", []))
-    rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables)
-            for b in data["results"].get("bindings", [])]
-    return QueryResult(variables, rows)
+    return to_query_result(data)
 
 
 def run_remote_query(endpoint: str, query: SavedQuery, params: Mapping[str, object] | None = None,

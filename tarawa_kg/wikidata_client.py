@@ -36,6 +36,7 @@ from typing import Callable, Sequence, TypeVar
 from tarawa_kg.errors import EndpointError
 from tarawa_kg.export import write_atomic
 from tarawa_kg.queries import QueryResult
+from tarawa_kg.remote import to_query_result
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 """The Wikidata Query Service SPARQL endpoint."""
@@ -139,16 +140,6 @@ def parse_results(body: bytes, endpoint: str, content_type: str = "") -> dict:
             or isinstance(data.get("boolean"), bool)):
         raise BadResponse(f"{endpoint}: the answer is JSON but not SPARQL results: {text[:200]!r}")
     return data
-
-
-def to_query_result(data: dict) -> QueryResult:
-    """Rows of a decoded SPARQL JSON results document as rdflib terms."""
-    from tarawa_kg.remote import term_from_json
-
-    variables = list(data["head"].get("vars", []))
-    bindings = data.get("results", {}).get("bindings", [])
-    rows = [tuple(term_from_json(b[v]) if v in b else None for v in variables) for b in bindings]
-    return QueryResult(variables, rows)
 
 
 class _WaitRetryAfter:
