@@ -140,7 +140,7 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
 @ROOT_OPTION
 @click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]),
               default="turtle", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @handle_errors
 def export(root, fmt, output):

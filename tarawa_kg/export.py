@@ -112,10 +112,14 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
 
     A failure at any point leaves ``path`` as it was (absent, or the previous complete file). An
     existing file keeps its permissions; a new one gets the usual ones (0666 less the umask). A
-    symbolic link is followed; a folder, device or pipe is refused.
+    symbolic link is followed; a folder, device or pipe is refused, and so is a path ending in a
+    separator (``out/``), which names a folder even when it does not exist yet.
 
     :raises ExportError: the file cannot be written, or ``path`` is not a regular file
     """
+    text = os.fspath(path)
+    if text.endswith(("/", os.sep)):
+        raise ExportError(f"{text}: names a folder; give a file path, e.g. {text}tarawa-kg.ttl")
     path = Path(path)
     if str(path) in ("", "."):
         raise ExportError("no output file given")

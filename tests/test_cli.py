@@ -87,6 +87,9 @@ def test_export_to_stdout_and_file(run, tmp_path):
     assert result.exit_code == 0
     stdout = run("export", "--format", "nt")
     assert stdout.stdout_bytes == out.read_bytes()
+    folder = run("export", "-o", f"{tmp_path}/dist/")
+    assert folder.exit_code == 2 and "names a folder" in folder.stderr
+    assert not (tmp_path / "dist").exists()
 
 
 def test_console_script_module_entry_point():

@@ -116,6 +116,13 @@ def test_special_files_are_refused(tmp_path):
     assert fifo.exists() and not fifo.is_file()
 
 
+def test_a_path_ending_in_a_separator_names_a_folder(tmp_path):
+    target = f"{tmp_path}/new-folder/"
+    with pytest.raises(ExportError, match="names a folder"):
+        write_atomic(target, b"data")
+    assert not (tmp_path / "new-folder").exists()
+
+
 def test_permissions_and_symlinks(tmp_path):
     import os
     import stat
