@@ -190,6 +190,10 @@ def test_disputed_facts(graph):
     assert (644, "PreferredRank") in killed and (702, "NormalRank") in killed
     all_rows = rows(graph, "disputed-facts")
     assert {"event/battle-of-tarawa", "unit/betio-garrison"} <= {r["subject"] for r in all_rows}
+    # escort carriers: the article's 17 against the order of battle's 8, kept apart from other ship types
+    carriers = {(r["value"], r["statementRank"]) for r in all_rows
+                if r["subject"] == "event/operation-galvanic" and r["shipType"] == "ship-type/escort-carrier"}
+    assert carriers == {(17, "DeprecatedRank"), (8, "PreferredRank")}
 
 
 def test_single_source_facts(graph):
@@ -197,6 +201,11 @@ def test_single_source_facts(graph):
     facts = {(r["subject"], r["property"], r["value"], r["source"]) for r in out}
     assert ("event/battle-of-makin", "killed", 395, "source/wikipedia-en-battle-of-makin") in facts
     assert all(r["statementRank"] != "DeprecatedRank" for r in out)
+    # the article alone counts the cruisers that bombarded Betio; two sources count its battleships
+    bombardment = {(r["shipType"], r["value"]) for r in out if r["subject"] == "event/betio-pre-landing-bombardment"
+                   and r["property"] == "shipCount"}
+    assert ("ship-type/cruiser", 6) in bombardment
+    assert not any(t == "ship-type/battleship" for t, _v in bombardment)
     # a figure two sources give is not single-source
     assert not any(s == "event/liscome-bay-sinking" and p == "killed" for s, p, _v, _s in facts)
 

@@ -58,3 +58,25 @@ def test_result_line_names_focus_path_and_shape(base_files, shapes):
     lines = [r.line(graph) for r in report.results]
     assert any("Violation:" in line and "x:ship" in line
                and "path=tkg:hullNumber" in line and "ShipShape" in line for line in lines), lines
+
+
+def test_single_preferred_value_compares_qualifiers_not_notes(base_files, shapes, tmp_path):
+    head = (RESOURCES / "warning_two_preferred_values.ttl").read_text(encoding="utf-8").split("x:event a")[0]
+    cite = 'prov:wasDerivedFrom [ a tkg:Citation ; tkg:source src:tarawa-article-fr ; tkg:locator "test" ]'
+    body = f"""@prefix shiptype: <https://w3id.org/tarawa-kg/id/ship-type/> .
+x:event a tkg:Battle ; rdfs:label "Test"@en , "Test"@fr ; {cite} .
+x:k1 a tkg:Statement ; tkg:subject x:event ; tkg:property tkg:killed ; tkg:value 10 ; tkg:note "one count"@en ;
+    tkg:statementRank tkg:PreferredRank ; tkg:rankReason "test"@en ; {cite} .
+x:k2 a tkg:Statement ; tkg:subject x:event ; tkg:property tkg:killed ; tkg:value 12 ; tkg:note "another"@en ;
+    tkg:statementRank tkg:PreferredRank ; tkg:rankReason "test"@en ; {cite} .
+x:s1 a tkg:Statement ; tkg:subject x:event ; tkg:property tkg:shipCount ; tkg:value 3 ; tkg:ofShipType shiptype:battleship ;
+    tkg:statementRank tkg:PreferredRank ; tkg:rankReason "test"@en ; {cite} .
+x:s2 a tkg:Statement ; tkg:subject x:event ; tkg:property tkg:shipCount ; tkg:value 9 ; tkg:ofShipType shiptype:destroyer ;
+    tkg:statementRank tkg:PreferredRank ; tkg:rankReason "test"@en ; {cite} .
+"""
+    path = tmp_path / "graph.ttl"
+    path.write_text(head + body, encoding="utf-8")
+    report = validate_graph(load_files([*base_files, path]), shapes)
+    flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
+                     if r.source_shape == SHAPES.SinglePreferredValueRule)
+    assert flagged == ["k1", "k2"]
