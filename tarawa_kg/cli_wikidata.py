@@ -93,6 +93,9 @@ def check(root, endpoint, fmt, cache_dir, no_cache, timeout, quiet):
                           f.theirs or "", " ".join(_curie(s) for s in f.sources))
         Console(width=200, color_system=None, force_terminal=False).print(table)
         click.echo(f"{len(findings)} finding(s)")
+    if len(findings) > 1 and all(f.kind == "missing-item" for f in findings):
+        click.echo(f"warning: the endpoint knows none of the {len(findings)} linked items; is {endpoint} "
+                   "a Wikidata endpoint (or a mirror holding these items)?", err=True)
     sys.exit(1 if findings else 0)
 
 

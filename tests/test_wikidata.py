@@ -448,6 +448,17 @@ def test_cli_check_exits_1_on_findings(run, endpoint):
     assert {(d["entity"], d["kind"]) for d in data} == {(iri(e), k) for e, k, _p in EXPECTED_FINDINGS}
 
 
+def test_cli_check_against_an_empty_endpoint_suggests_the_endpoint_is_wrong(run, scripted, graph):
+    linked = len(set(graph.subjects(TKG.wikidataStatus, TKG.Linked)))
+    assert linked > 20
+    empty = json.dumps({"head": {"vars": ["item"]}, "results": {"bindings": []}})
+    server = scripted((200, {"Content-Type": "application/sparql-results+json"}, empty, 0))
+    result = run("wikidata", "check", "--endpoint", server.url, "--no-cache", "--format", "csv")
+    assert result.exit_code == 1
+    assert result.stdout.count(",missing-item,") == linked
+    assert f"the endpoint knows none of the {linked} linked items; is {server.url} a Wikidata endpoint" in result.stderr
+
+
 def test_cli_unreachable_endpoint_exits_2_without_traceback(run):
     url = f"http://127.0.0.1:{_free_port()}/sparql"
     result = run("wikidata", "check", "--endpoint", url, "--no-cache")
