@@ -137,6 +137,12 @@ def test_prisoners(graph):
     tarawa = rows(graph, "prisoners", event="event:battle-of-tarawa")
     assert {(r["category"], r["value"]) for r in tarawa if r["source"] == "source/tarawa-article-fr"} == {
         ("personnel-category/officers", 1), ("personnel-category/enlisted", 16), ("personnel-category/labourers", 129)}
+    # officers and enlisted men are a breakdown of the 17 Japanese military prisoners: the total adds
+    # up the preferred figures that are not part of another one
+    preferred = [r for r in tarawa if r["statementRank"] == "PreferredRank"]
+    assert sum(r["value"] for r in preferred if r["partOf"] is None) == 146
+    assert {r["category"] for r in preferred if r["partOf"] is not None} == {
+        "personnel-category/officers", "personnel-category/enlisted"}
 
 
 def test_events_at_place(graph):

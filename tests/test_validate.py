@@ -80,3 +80,10 @@ x:s2 a tkg:Statement ; tkg:subject x:event ; tkg:property tkg:shipCount ; tkg:va
     flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
                      if r.source_shape == SHAPES.SinglePreferredValueRule)
     assert flagged == ["k1", "k2"]
+
+
+def test_breakdown_rule_reports_each_bad_part_and_not_the_good_one(base_files, shapes):
+    report = validate_graph(load_files([*base_files, RESOURCES / "invalid_breakdown_larger_than_total.ttl"]), shapes)
+    flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
+                     if r.source_shape == SHAPES.BreakdownOfMatchingTotalRule)
+    assert flagged == ["other", "part"]
