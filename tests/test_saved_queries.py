@@ -1,7 +1,7 @@
 """Every saved query, run on the real data, returns the rows the histories and the article give."""
 
-from rdflib import Literal
-from rdflib.namespace import XSD
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
 
 from tarawa_kg import list_queries, load_files, run_query
 
@@ -323,3 +323,18 @@ def test_participants(graph):
     dashiell = [r for r in tarawa if r["participant"] == "ship/uss-dashiell-dd-659" and r["statement"]]
     assert dashiell and all(r["statementRank"] in ("DeprecatedRank", "NormalRank", "PreferredRank") for r in dashiell)
     assert {r["at"] for r in tarawa} >= {"event/battle-of-tarawa", "event/betio-landing-d-day"}
+
+
+def test_ships(graph):
+    tf53 = rows(graph, "ships", force="unit:task-force-53")
+    hulls = {r["hullNumber"] for r in tf53}
+    assert {"BB-46", "DD-500", "DD-659", "LSD-1"} <= hulls
+    assert "CVE-56" not in hulls                       # Liscome Bay sailed with the Northern Attack Force
+    # a force includes the ships of its task groups
+    tf54 = {r["hullNumber"] for r in rows(graph, "ships", force="unit:task-force-54")}
+    assert hulls | {"CVE-56"} <= tf54
+    japan = rows(graph, "ships", side="side:japan")
+    assert {r["hullNumber"] for r in japan} >= {"I-175", "I-35"}
+    assert all(r["side"] == "side/japan" for r in japan)
+    every = rows(graph, "ships")
+    assert len({r["ship"] for r in every}) == len(set(graph.subjects(RDF.type, URIRef(TKG + "Ship"))))
