@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import Graph
+from rdflib import RDF, BNode, Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from tarawa_kg.errors import DataError
-from tarawa_kg.namespaces import bind_prefixes
+from tarawa_kg.namespaces import ID, TKG, bind_prefixes
 from tarawa_kg.project import Project
 
 _LINE = re.compile(r"at line (\d+)")
@@ -68,7 +69,39 @@ def load_project(project: Project | None = None, extra: Iterable[Path | str] = (
     :raises DataError: a file cannot be read or parsed
     """
     project = project or Project()
-    return load_files([*project.graph_files, *extra])
+    return name_citations(load_files([*project.graph_files, *extra]))
+
+
+def citation_iri(graph: Graph, citation: BNode) -> URIRef:
+    """The IRI of a citation: ``id/reference/`` + 16 hex digits of the SHA-256 of its content.
+
+    The content is the citation's own triples (source, locator, quote, type) in N-Triples form,
+    sorted, so the IRI depends on nothing else: equal citations share one IRI, as Wikidata's
+    reference nodes do, and the IRI changes only when the citation's text changes.
+    """
+    lines = sorted(f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(citation))
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    return ID[f"reference/{digest}"]
+
+
+def name_citations(graph: Graph) -> Graph:
+    """Give every blank-node ``tkg:Citation`` of ``graph`` its IRI (:func:`citation_iri`), in place.
+
+    Data files write citations as blank nodes (``prov:wasDerivedFrom [ a tkg:Citation ; … ]``);
+    named, they can be referred to from outside and are the same in every store and export.
+
+    :returns: ``graph``
+    """
+    renames = {node: citation_iri(graph, node) for node in graph.subjects(RDF.type, TKG.Citation)
+               if isinstance(node, BNode)}
+    for node, iri in renames.items():
+        for p, o in list(graph.predicate_objects(node)):
+            graph.remove((node, p, o))
+            graph.add((iri, p, o))
+        for s, p in list(graph.subject_predicates(node)):
+            graph.remove((s, p, node))
+            graph.add((s, p, iri))
+    return graph
 
 
 def load_shapes(project: Project | None = None) -> Graph:

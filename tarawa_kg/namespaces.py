@@ -28,6 +28,7 @@ PREFIXES = {
     "place": ID["place/"],
     "event": ID["event/"],
     "src": ID["source/"],
+    "ref": ID["reference/"],
     "stmt": ID["statement/"],
     "quote": ID["quotation/"],
     "org": ID["organization/"],

@@ -108,7 +108,7 @@ class SavedQuery:
 def list_queries(project: Project | None = None, folder: Path | None = None) -> list[SavedQuery]:
     """Every saved query of ``queries/`` (not its sub-folders), sorted by name."""
     folder = folder or (project or Project()).queries_dir
-    return [SavedQuery.from_file(p) for p in sorted(folder.glob("*.rq"))]
+    return [SavedQuery.from_file(p) for p in sorted(folder.glob("*.rq"), key=lambda p: p.stem)]
 
 
 def get_query(name: str, project: Project | None = None, folder: Path | None = None) -> SavedQuery:

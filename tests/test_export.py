@@ -53,7 +53,7 @@ def test_repeated_serialisation_is_identical(graph, fmt):
 
 
 def test_blank_node_labels_do_not_depend_on_parse_order(canonical_nt):
-    """Citations are blank nodes; their labels come from their content, not from parse order."""
+    """Blank nodes (geometries) get labels from their content, not from parse order."""
     lines = canonical_nt.decode("utf-8").splitlines()
     shuffled = lines[1::2] + lines[0::2]
     again = Graph().parse(data="\n".join(reversed(shuffled)) + "\n", format="nt")

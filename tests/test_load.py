@@ -53,3 +53,40 @@ def test_every_datetime_in_data_keeps_its_offset(graph):
     datetimes = [o for o in graph.objects() if isinstance(o, Literal) and o.datatype == XSD.dateTime]
     assert datetimes, "the data gives hours for some events"
     assert all(str(o).endswith("+12:00") or str(o).endswith("Z") for o in datetimes)
+
+
+def test_citations_get_iris_from_their_content(tmp_path):
+    from rdflib import BNode
+
+    from tarawa_kg.load import name_citations
+
+    data = tmp_path / "c.ttl"
+    data.write_text("""
+    @prefix tkg: <https://w3id.org/tarawa-kg/ontology#> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
+    <http://e/a> prov:wasDerivedFrom [ a tkg:Citation ; tkg:source <http://e/s> ; tkg:locator "p. 1" ] ,
+                                     [ a tkg:Citation ; tkg:source <http://e/s> ; tkg:locator "p. 2" ] .
+    <http://e/b> prov:wasDerivedFrom [ a tkg:Citation ; tkg:source <http://e/s> ; tkg:locator "p. 1" ] .
+    """, encoding="utf-8")
+    graph = name_citations(load_files([data]))
+    prov = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
+    a = set(graph.objects(URIRef("http://e/a"), prov))
+    b = set(graph.objects(URIRef("http://e/b"), prov))
+    assert len(a) == 2 and len(b) == 1
+    assert b < a                                  # the same citation, one node
+    assert all(str(c).startswith("https://w3id.org/tarawa-kg/id/reference/") for c in a)
+    # the IRI is the content's: another process, another parse order, the same IRI
+    assert str(next(iter(b))) == "https://w3id.org/tarawa-kg/id/reference/" + __import__("hashlib").sha256(
+        "\n".join(sorted([
+            '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/tarawa-kg/ontology#Citation>',
+            '<https://w3id.org/tarawa-kg/ontology#locator> "p. 1"',
+            '<https://w3id.org/tarawa-kg/ontology#source> <http://e/s>'])).encode()).hexdigest()[:16]
+    assert not any(isinstance(t, BNode) for t in graph.subjects(RDF.type, TKG.Citation))
+
+
+def test_project_citations_are_all_named(graph):
+    from rdflib import BNode
+
+    cites = set(graph.subjects(RDF.type, TKG.Citation))
+    assert len(cites) > 800
+    assert not any(isinstance(c, BNode) for c in cites)
