@@ -244,7 +244,7 @@ def test_quotations(graph):
 def test_sources(graph):
     out = {r["source"]: r for r in rows(graph, "sources")}
     article = out["source/tarawa-article-fr"]
-    assert article["kind"] == "PopularArticle" and article["language"] == "fr"
+    assert article["kind"] == "PopularArticle" and article["language"] == "http://id.loc.gov/vocabulary/iso639-1/fr"
     assert article["statements"] > 50
     assert out["source/alexander-1993-across-the-reef"]["kind"] == "OfficialHistory"
 
