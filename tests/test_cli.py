@@ -108,3 +108,15 @@ def test_query_usage_errors_exit_2(run):
 def test_serve_refuses_port_zero(run):
     result = run("serve", "--port", "0")
     assert result.exit_code == 2
+
+
+def test_readme_python_example_runs(project, capsys):
+    import re
+
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, re.S)
+    assert blocks, "README has no Python example"
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("4690 ") for line in printed), printed
