@@ -46,6 +46,11 @@ def test_order_of_battle(graph):
     assert ("unit/betio-garrison", "person/keiji-shibasaki") in pairs
     # the article's wrong commander of the 27th ID is deprecated, so not in the order of battle
     assert ("unit/27th-infantry-division", "person/julian-c-smith") not in pairs
+    hermle = [r for r in out if r["commander"] == "person/leo-d-hermle"]
+    assert hermle and all("Assistant" in r["role"] for r in hermle)
+    shibasaki = [r for r in out if r["commander"] == "person/keiji-shibasaki" and r["unit"] == "unit/betio-garrison"]
+    assert {r["during"] for r in shibasaki} == {"event/battle-of-tarawa"}
+    assert all(r["statement"].startswith("statement/") for r in out if r["commander"])
     parents = {r["unit"]: r["parent"] for r in out}
     assert parents["unit/2nd-marine-division"] == "unit/v-amphibious-corps"
     assert parents["unit/3rd-battalion-2nd-marines"] == "unit/2nd-marines"
@@ -65,6 +70,9 @@ def test_commanders(graph):
     japan = rows(graph, "commanders", side="side:japan")
     assert {r["commander"] for r in japan} >= {"person/keiji-shibasaki", "person/seizo-ishikawa"}
     assert all(r["side"] == "side/japan" for r in japan)
+    crowe = [r for r in out if r["commander"] == "person/henry-p-crowe"]
+    assert crowe and all(r["locator"] and r["statement"] == "statement/2nd-battalion-8th-marines-commander-crowe"
+                         for r in crowe)
 
 
 def test_betio_armament_per_the_article(graph):
@@ -172,6 +180,11 @@ def test_article_errors(graph):
     assert ("unit/27th-infantry-division", "commander", "person/julian-c-smith", "person/ralph-c-smith") in claims
     assert any(s == "unit/betio-garrison" and c == 4690 for s, _p, c, _k in claims)
     assert all(r["reason"] for r in out)
+    assert {r["claimSource"] for r in out} == {"source/tarawa-article-fr"}
+    # other sources' errors are listed too, under their own name
+    others = {(r["statement"], r["claimSource"]) for r in rows(graph, "article-errors")}
+    assert ("statement/battle-of-makin-japan-prisoners-korean-wikipedia",
+            "source/wikipedia-en-battle-of-makin") in others
 
 
 def test_entities_without_source(graph, project):
@@ -319,6 +332,8 @@ def test_participants(graph):
     assert ("ship/uss-maryland-bb-46", "direct") in ships
     assert ("ship/uss-tennessee-bb-43", "statement") in ships
     assert ("ship/uss-colorado-bb-45", "statement") in ships
+    # a participant that a statement covers is not repeated as a direct, unsourced row
+    assert ("ship/uss-colorado-bb-45", "direct") not in ships
     tarawa = rows(graph, "participants", event="event:battle-of-tarawa")
     dashiell = [r for r in tarawa if r["participant"] == "ship/uss-dashiell-dd-659" and r["statement"]]
     assert dashiell and all(r["statementRank"] in ("DeprecatedRank", "NormalRank", "PreferredRank") for r in dashiell)
