@@ -61,7 +61,7 @@ def test_result_line_names_focus_path_and_shape(base_files, shapes):
 
 
 def test_single_preferred_value_compares_qualifiers_not_notes(base_files, shapes, tmp_path):
-    head = (RESOURCES / "warning_two_preferred_values.ttl").read_text(encoding="utf-8").split("x:event a")[0]
+    head = (RESOURCES / "invalid_two_preferred_values.ttl").read_text(encoding="utf-8").split("x:event a")[0]
     cite = 'prov:wasDerivedFrom [ a tkg:Citation ; tkg:source src:tarawa-article-fr ; tkg:locator "test" ]'
     body = f"""@prefix shiptype: <https://w3id.org/tarawa-kg/id/ship-type/> .
 x:event a tkg:Battle ; rdfs:label "Test"@en , "Test"@fr ; {cite} .
@@ -87,3 +87,11 @@ def test_breakdown_rule_reports_each_bad_part_and_not_the_good_one(base_files, s
     flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
                      if r.source_shape == SHAPES.BreakdownOfMatchingTotalRule)
     assert flagged == ["other", "part"]
+
+
+def test_disputed_fact_without_preferred_flags_only_that_fact(base_files, shapes):
+    graph = load_files([*base_files, RESOURCES / "warning_disputed_without_preferred.ttl"])
+    report = validate_graph(graph, shapes)
+    flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
+                     if r.source_shape == SHAPES.DisputedFactHasPreferredRule)
+    assert flagged == ["a", "b"]
