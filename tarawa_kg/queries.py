@@ -290,11 +290,20 @@ def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object
     :param params: parameter values (see :func:`bind_query`)
     :returns: a :class:`QueryResult`
     :raises QueryNotFound: unknown query name
-    :raises ParameterError: bad parameters
+    :raises ParameterError: bad parameters, or an IRI parameter naming nothing in ``graph`` (a
+        misspelt entity would otherwise give an empty result)
     """
     if isinstance(query, str):
         query = get_query(query, project)
     text = bind_query(query, params)
+    specs = {p.name: p for p in query.params}
+    for name, raw in (params or {}).items():
+        spec = specs.get(name)
+        if spec is None or spec.kind != "IRI":
+            continue
+        term = raw if isinstance(raw, URIRef) else parse_param_value(spec, str(raw))
+        if (term, None, None) not in graph and (None, None, term) not in graph:
+            raise ParameterError(f"parameter {name}: {raw} is not in the graph (misspelt?)")
     result = graph.query(text)
     variables = [str(v) for v in result.vars]
     return QueryResult(variables, [tuple(row) for row in result])

@@ -120,3 +120,10 @@ def test_readme_python_example_runs(project, capsys):
         exec(compile(code, "README.md", "exec"), {})
     printed = capsys.readouterr().out.splitlines()
     assert any(line.startswith("4690 ") for line in printed), printed
+
+
+def test_misspelt_entity_parameter_is_an_error_not_an_empty_result(run):
+    result = run("query", "prisoners", "--param", "event=event:battle-of-tarwa")
+    assert result.exit_code == 2
+    assert "event:battle-of-tarwa is not in the graph" in result.stderr
+    assert run("query", "prisoners", "--param", "event=event:battle-of-tarawa").exit_code == 0
