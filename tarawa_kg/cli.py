@@ -138,8 +138,8 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
 
 @main.command()
 @ROOT_OPTION
-@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]),
-              default="turtle", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "ttl", "nt", "jsonld", "trig"]),
+              default="turtle", show_default=True, help="ttl is another name for turtle.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @handle_errors
@@ -148,7 +148,7 @@ def export(root, fmt, output):
     from tarawa_kg.export import serialize_graph, write_atomic
     from tarawa_kg.load import load_project
 
-    data = serialize_graph(load_project(Project(root)), fmt)
+    data = serialize_graph(load_project(Project(root)), "turtle" if fmt == "ttl" else fmt)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

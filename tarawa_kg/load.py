@@ -17,16 +17,25 @@ from tarawa_kg.project import Project
 _LINE = re.compile(r"at line (\d+)")
 
 
+_OTHER_SYNTAXES = {".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".trig": "trig",
+                   ".nq": "nquads"}
+"""Suffixes read in another syntax than Turtle (N-Triples ``.nt`` is read as the Turtle it is)."""
+
+
 def parse_file(graph: Graph, path: Path | str) -> Graph:
-    """Parse one Turtle file into ``graph``.
+    """Parse one RDF file into ``graph``: Turtle (and N-Triples), or by its suffix JSON-LD
+    (``.jsonld``, ``.json``), RDF/XML (``.rdf``, ``.owl``), TriG or N-Quads (their triples, all graphs merged).
 
     :param graph: the graph to add the triples to
-    :param path: a ``.ttl`` file
+    :param path: a ``.ttl`` file (or one of the suffixes above)
     :returns: ``graph``
-    :raises DataError: the file is missing, unreadable or not valid Turtle; the message names the
-        file and, for a syntax error, the line
+    :raises DataError: the file is missing, unreadable or not valid in its syntax; the message names
+        the file and, for a Turtle syntax error, the line
     """
     path = Path(path)
+    other = _OTHER_SYNTAXES.get(path.suffix.lower())
+    if other:
+        return _parse_other(graph, path, other)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -43,6 +52,25 @@ def parse_file(graph: Graph, path: Path | str) -> Graph:
     except Exception as exc:  # rdflib raises plain exceptions for bad IRIs, literals, prefixes
         match = _LINE.search(str(exc))
         raise DataError(str(path), f"Turtle error: {exc}", int(match.group(1)) if match else None) from exc
+    return graph
+
+
+def _parse_other(graph: Graph, path: Path, syntax: str) -> Graph:
+    """Parse a file in a syntax other than Turtle into ``graph`` (quads lose their graph name)."""
+    from rdflib import Dataset
+
+    try:
+        if syntax in ("trig", "nquads"):
+            dataset = Dataset()
+            dataset.parse(path, format=syntax, publicID=path.resolve().as_uri())
+            for s, p, o, _g in dataset.quads((None, None, None, None)):
+                graph.add((s, p, o))
+        else:
+            graph.parse(path, format=syntax, publicID=path.resolve().as_uri())
+    except OSError as exc:
+        raise DataError(str(path), f"cannot read file: {exc}") from exc
+    except Exception as exc:  # rdflib's parsers raise various exceptions on bad input
+        raise DataError(str(path), f"not valid {syntax}: {exc}") from exc
     return graph
 
 

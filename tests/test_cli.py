@@ -127,3 +127,21 @@ def test_misspelt_entity_parameter_is_an_error_not_an_empty_result(run):
     assert result.exit_code == 2
     assert "event:battle-of-tarwa is not in the graph" in result.stderr
     assert run("query", "prisoners", "--param", "event=event:battle-of-tarawa").exit_code == 0
+
+
+def test_validate_reads_json_ld_by_its_suffix(run, tmp_path):
+    from rdflib import Graph
+
+    bad = tmp_path / "bad.jsonld"
+    Graph().parse(RESOURCES / "invalid_hull_number.ttl").serialize(bad, format="json-ld")
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    assert "tkg:hullNumber" in result.output and "ShipShape" in result.output
+    broken = tmp_path / "broken.jsonld"
+    broken.write_text('{"@id": ', encoding="utf-8")
+    result = run("validate", broken)
+    assert result.exit_code == 2 and "broken.jsonld: not valid json-ld" in result.output
+
+
+def test_export_accepts_ttl_as_turtle(run):
+    assert run("export", "-f", "ttl").stdout_bytes == run("export", "-f", "turtle").stdout_bytes
