@@ -141,7 +141,7 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
 @click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "ttl", "nt", "jsonld", "trig"]),
               default="turtle", show_default=True, help="ttl is another name for turtle.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (atomically) instead of standard output.")
+              help="Write to this file (atomically); '-' or none: standard output.")
 @handle_errors
 def export(root, fmt, output):
     """Export the graph (ontology + data) deterministically: same input, same bytes."""
@@ -149,7 +149,7 @@ def export(root, fmt, output):
     from tarawa_kg.load import load_project
 
     data = serialize_graph(load_project(Project(root)), "turtle" if fmt == "ttl" else fmt)
-    if output is None:
+    if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:

@@ -143,5 +143,11 @@ def test_validate_reads_json_ld_by_its_suffix(run, tmp_path):
     assert result.exit_code == 2 and "broken.jsonld: not valid json-ld" in result.output
 
 
+def test_export_dash_is_standard_output(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("export", "-f", "nt", "-o", "-").stdout_bytes == run("export", "-f", "nt").stdout_bytes
+    assert not (tmp_path / "-").exists()
+
+
 def test_export_accepts_ttl_as_turtle(run):
     assert run("export", "-f", "ttl").stdout_bytes == run("export", "-f", "turtle").stdout_bytes
