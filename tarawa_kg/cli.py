@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from tarawa_kg.cli_common import ENDPOINT_OPTION, FORMAT_CHOICES, ROOT_OPTION, handle_errors
+from tarawa_kg.export import FORMATS
 from tarawa_kg.project import Project
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -138,7 +139,7 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
 
 @main.command()
 @ROOT_OPTION
-@click.option("--format", "-f", "fmt", type=click.Choice(["turtle", "ttl", "nt", "jsonld", "trig"]),
+@click.option("--format", "-f", "fmt", type=click.Choice(list(FORMATS)),
               default="turtle", show_default=True, help="ttl is another name for turtle.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically); '-' or none: standard output.")
@@ -148,7 +149,7 @@ def export(root, fmt, output):
     from tarawa_kg.export import serialize_graph, write_atomic
     from tarawa_kg.load import load_project
 
-    data = serialize_graph(load_project(Project(root)), "turtle" if fmt == "ttl" else fmt)
+    data = serialize_graph(load_project(Project(root)), fmt)
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

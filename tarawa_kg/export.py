@@ -19,7 +19,8 @@ FORMATS = {
     "jsonld": ("json-ld", ".jsonld", "application/ld+json"),
     "trig": ("trig", ".trig", "application/trig"),
 }
-"""Export format name → (rdflib format, file suffix, media type)."""
+FORMATS["ttl"] = FORMATS["turtle"]
+"""Export format name → (rdflib format, file suffix, media type); ``ttl`` is another name for turtle."""
 
 
 def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:

@@ -206,6 +206,21 @@ def _values_bindings(algebra) -> dict[Variable, set]:
     return found
 
 
+def param_terms(query: SavedQuery, params: Mapping[str, str | object] | None = None) -> dict:
+    """The parameters as RDF terms: name → term (strings parsed per the parameter's kind).
+
+    :raises ParameterError: unknown or missing parameter, or an invalid value
+    """
+    terms = {}
+    for name, raw in (params or {}).items():
+        spec = query.param(name)
+        terms[name] = raw if isinstance(raw, (URIRef, Literal)) else parse_param_value(spec, str(raw))
+    missing = [p.name for p in query.params if p.required and p.name not in terms]
+    if missing:
+        raise ParameterError(f"query {query.name!r} needs parameter(s): {', '.join(missing)}")
+    return terms
+
+
 def bind_query(query: SavedQuery, params: Mapping[str, str | object] | None = None) -> str:
     """The query text with parameters bound.
 
@@ -218,13 +233,7 @@ def bind_query(query: SavedQuery, params: Mapping[str, str | object] | None = No
     """
     from rdflib.plugins.sparql import prepareQuery
 
-    terms = {}
-    for name, raw in (params or {}).items():
-        spec = query.param(name)
-        terms[name] = raw if isinstance(raw, (URIRef, Literal)) else parse_param_value(spec, str(raw))
-    missing = [p.name for p in query.params if p.required and p.name not in terms]
-    if missing:
-        raise ParameterError(f"query {query.name!r} needs parameter(s): {', '.join(missing)}")
+    terms = param_terms(query, params)
     if not terms:
         return query.text
     names = sorted(terms)
@@ -295,15 +304,10 @@ def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object
     """
     if isinstance(query, str):
         query = get_query(query, project)
-    text = bind_query(query, params)
-    specs = {p.name: p for p in query.params}
-    for name, raw in (params or {}).items():
-        spec = specs.get(name)
-        if spec is None or spec.kind != "IRI":
-            continue
-        term = raw if isinstance(raw, URIRef) else parse_param_value(spec, str(raw))
-        if (term, None, None) not in graph and (None, None, term) not in graph:
-            raise ParameterError(f"parameter {name}: {raw} is not in the graph (misspelt?)")
-    result = graph.query(text)
+    terms = param_terms(query, params)
+    for name, term in terms.items():
+        if query.param(name).kind == "IRI" and (term, None, None) not in graph and (None, None, term) not in graph:
+            raise ParameterError(f"parameter {name}: {params[name]} is not in the graph (misspelt?)")
+    result = graph.query(bind_query(query, terms))
     variables = [str(v) for v in result.vars]
     return QueryResult(variables, [tuple(row) for row in result])
