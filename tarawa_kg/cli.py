@@ -75,6 +75,7 @@ def validate(root, files):
 def queries_cmd(root, name):
     """List the saved queries, or show one query's documentation and text."""
     from tarawa_kg.queries import get_query, list_queries
+    from tarawa_kg.results import curie
 
     project = Project(root)
     if name is None:
@@ -85,7 +86,8 @@ def queries_cmd(root, name):
     query = get_query(name, project)
     click.echo(f"{query.name}: {query.title}\n\n{query.description}\n")
     for p in query.params:
-        click.echo(f"  --param {p.name}=<{p.kind}>  {'required' if p.required else 'optional'}  {p.doc}")
+        kind = f"{p.kind}, a {curie(p.rdf_class)}" if p.rdf_class else p.kind
+        click.echo(f"  --param {p.name}=<{kind}>  {'required' if p.required else 'optional'}  {p.doc}")
     click.echo("\n" + query.text)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Mapping
 
 from rdflib import Graph, Literal, URIRef, Variable
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from tarawa_kg.errors import ParameterError, QueryNotFound
@@ -30,19 +30,25 @@ from tarawa_kg.project import Project
 
 PARAM_KINDS = ("IRI", "string", "integer", "date")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^(\w+)\s+(IRI|string|integer|date)\s+(required|optional)\s*(?:[—-]+\s*(.*))?$")
+_PARAM = re.compile(r"^(\w+)\s+(IRI|string|integer|date)\s+(required|optional)"
+                    r"(?:\s+class=(\S+))?\s*(?:[—-]+\s*(.*))?$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
 @dataclass(frozen=True)
 class QueryParam:
-    """A declared parameter: name (the SPARQL variable without ``?``), kind, required, doc."""
+    """A declared parameter: name (the SPARQL variable without ``?``), kind, required, doc.
+
+    ``rdf_class`` (IRI parameters only, ``class=tkg:Event`` in the header) is the class the value
+    must be an instance of (directly or through ``rdfs:subClassOf``); checked by :func:`run_query`.
+    """
 
     name: str
     kind: str
     required: bool
     doc: str = ""
+    rdf_class: URIRef | None = None
 
 
 @dataclass(frozen=True)
@@ -87,8 +93,14 @@ class SavedQuery:
             match = _PARAM.match(spec)
             if not match:
                 raise ParameterError(f"{path}: malformed '# param:' line: {spec!r}")
+            rdf_class = None
+            if match.group(4):
+                prefix, _, local = match.group(4).partition(":")
+                if match.group(2) != "IRI" or prefix not in PREFIXES:
+                    raise ParameterError(f"{path}: 'class=' needs an IRI parameter and a known prefix: {spec!r}")
+                rdf_class = URIRef(str(PREFIXES[prefix]) + local)
             params.append(QueryParam(match.group(1), match.group(2), match.group(3) == "required",
-                                     (match.group(4) or "").strip()))
+                                     (match.group(5) or "").strip(), rdf_class))
         return cls(name=path.stem, title=(fields["title"] or [path.stem])[0],
                    description=" ".join(fields["description"]), params=tuple(params),
                    text=text, path=path)
@@ -290,6 +302,16 @@ def to_python(term):
     return str(term)
 
 
+def _check_class(graph: Graph, spec: QueryParam, term: URIRef, raw) -> None:
+    """Raise :class:`ParameterError` unless ``term`` is an instance of ``spec.rdf_class`` in ``graph``
+    (directly or through ``rdfs:subClassOf``)."""
+    classes = set(graph.objects(term, RDF.type))
+    if any(spec.rdf_class in graph.transitive_objects(c, RDFS.subClassOf) for c in classes):
+        return
+    found = "a " + ", ".join(sorted(graph.qname(c) for c in classes)) if classes else "of no class"
+    raise ParameterError(f"parameter {spec.name}: {raw} is {found}, not a {graph.qname(spec.rdf_class)}")
+
+
 def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object] | None = None,
               project: Project | None = None) -> QueryResult:
     """Run a saved query on a local graph with rdflib.
@@ -299,15 +321,21 @@ def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object
     :param params: parameter values (see :func:`bind_query`)
     :returns: a :class:`QueryResult`
     :raises QueryNotFound: unknown query name
-    :raises ParameterError: bad parameters, or an IRI parameter naming nothing in ``graph`` (a
-        misspelt entity would otherwise give an empty result)
+    :raises ParameterError: bad parameters, an IRI parameter naming nothing in ``graph`` (a
+        misspelt entity would otherwise give an empty result), or one naming a thing of the wrong
+        class (``event=side:japan``)
     """
     if isinstance(query, str):
         query = get_query(query, project)
     terms = param_terms(query, params)
     for name, term in terms.items():
-        if query.param(name).kind == "IRI" and (term, None, None) not in graph and (None, None, term) not in graph:
+        spec = query.param(name)
+        if spec.kind != "IRI":
+            continue
+        if (term, None, None) not in graph and (None, None, term) not in graph:
             raise ParameterError(f"parameter {name}: {params[name]} is not in the graph (misspelt?)")
+        if spec.rdf_class:
+            _check_class(graph, spec, term, params[name])
     result = graph.query(bind_query(query, terms))
     variables = [str(v) for v in result.vars]
     return QueryResult(variables, [tuple(row) for row in result])

@@ -46,7 +46,7 @@ def test_queries_lists_every_saved_query(run, project):
 def test_queries_shows_one_query(run):
     result = run("queries", "events-at-place")
     assert result.exit_code == 0
-    assert "--param place=<IRI>  required" in result.output
+    assert "--param place=<IRI, a tkg:Place>  required" in result.output
     assert "SELECT ?event" in result.output
 
 
@@ -127,6 +127,12 @@ def test_misspelt_entity_parameter_is_an_error_not_an_empty_result(run):
     assert result.exit_code == 2
     assert "event:battle-of-tarwa is not in the graph" in result.stderr
     assert run("query", "prisoners", "--param", "event=event:battle-of-tarawa").exit_code == 0
+
+
+def test_parameter_of_the_wrong_class_is_an_error(run):
+    result = run("query", "participants", "--param", "event=side:japan")
+    assert result.exit_code == 2
+    assert "side:japan is a tkg:Belligerent, not a tkg:Event" in result.stderr
 
 
 def test_validate_reads_json_ld_by_its_suffix(run, tmp_path):

@@ -93,6 +93,23 @@ def test_typed_parameters():
         parse_param_value(date_spec, "1943-13-45")
 
 
+def test_class_of_an_iri_parameter_is_checked(graph, project):
+    query = get_query("ships", project)
+    assert query.param("force").rdf_class == URIRef("https://w3id.org/tarawa-kg/ontology#MilitaryUnit")
+    with pytest.raises(ParameterError, match="is a tkg:Ship, not a tkg:MilitaryUnit"):
+        run_query(graph, query, {"force": "ship:uss-maryland-bb-46"})
+    # a subclass instance passes: a battle is a tkg:Event through rdfs:subClassOf
+    rows = run_query(graph, "participants", {"event": "event:battle-of-makin"}, project).rows
+    assert rows
+
+
+def test_class_only_on_iri_parameters(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("# param: n  integer  optional class=tkg:Event\nSELECT * WHERE { }\n", encoding="utf-8")
+    with pytest.raises(ParameterError, match="'class=' needs an IRI parameter"):
+        SavedQuery.from_file(path)
+
+
 def test_header_is_read(project):
     query = get_query("casualties", project)
     assert query.title == "Casualties per side, with every source's figure"
