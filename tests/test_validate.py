@@ -6,7 +6,7 @@ import pytest
 from rdflib import BNode, URIRef
 
 from tarawa_kg import load_files, validate_graph
-from tarawa_kg.namespaces import SHAPES
+from tarawa_kg.namespaces import PREFIXES, SHAPES
 
 from conftest import RESOURCES
 
@@ -36,19 +36,28 @@ def test_real_data_has_no_unexpected_warnings(report, graph):
     assert [r.line(graph) for r in report.warnings] == []
 
 
+def own_results(report):
+    """The results, less the warnings on wikidata.ttl's statements, whose subjects (persons, units,
+    ships...) are defined in data files the bad-graph tests do not load."""
+    return [r for r in report.results
+            if not (r.source_shape == SHAPES.StatementSubjectDescribedRule
+                    and str(r.focus_node).startswith(str(PREFIXES["stmt"])))]
+
+
 def test_base_files_conform(base_files, shapes):
     report = validate_graph(load_files(base_files), shapes)
-    assert report.results == []
+    assert own_results(report) == []
+    assert all(r.severity == "Warning" for r in report.results)
 
 
 @pytest.mark.parametrize("path", BAD_FILES, ids=[p.stem for p in BAD_FILES])
 def test_bad_graph_is_reported(path, base_files, shapes):
     severity, focus, shape = expectation(path)
     report = validate_graph(load_files([*base_files, path]), shapes)
-    found = [(r.severity, r.focus_node, r.source_shape) for r in report.results]
+    found = [(r.severity, r.focus_node, r.source_shape) for r in own_results(report)]
     assert (severity, focus, shape) in found
     assert all(str(r.focus_node).startswith(TEST_NS) or isinstance(r.focus_node, BNode)
-               for r in report.results), found
+               for r in own_results(report)), found
     assert report.conforms is (severity == "Warning")
 
 
