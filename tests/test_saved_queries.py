@@ -57,6 +57,10 @@ def test_order_of_battle(graph):
     japan = rows(graph, "order-of-battle", side="side:japan")
     assert japan and all(r["side"] == "side/japan" for r in japan)
     assert "unit/sasebo-7th-special-naval-landing-force" in {r["unit"] for r in japan}
+    # a commander the sources name by surname only has a row, with his name as worded and no IRI
+    mcdonough = [r for r in out if r["unit"] == "unit/2nd-battalion-165th-infantry" and r["statement"]]
+    assert mcdonough and {(r["commander"], r["commanderLabel"]) for r in mcdonough} == {(None, "Colonel McDonough")}
+    assert ("unit/task-group-50-3", "person/alfred-e-montgomery") in pairs
 
 
 def test_commanders(graph):
@@ -73,6 +77,9 @@ def test_commanders(graph):
     crowe = [r for r in out if r["commander"] == "person/henry-p-crowe"]
     assert crowe and all(r["locator"] and r["statement"] == "statement/2nd-battalion-8th-marines-commander-crowe"
                          for r in crowe)
+    named = [r for r in out if r["commanderLabel"] == "Colonel McDonough"]
+    assert named and all(r["commander"] is None and r["side"] == "side/united-states" and r["source"]
+                         for r in named)
 
 
 def test_betio_armament_per_the_article(graph):
@@ -351,5 +358,8 @@ def test_ships(graph):
     japan = rows(graph, "ships", side="side:japan")
     assert {r["hullNumber"] for r in japan} >= {"I-175", "I-35"}
     assert all(r["side"] == "side/japan" for r in japan)
+    # Essex is assigned to TG 50.3, and through it belongs to TF 50
+    tf50 = {r["ship"]: r["assignedTo"] for r in rows(graph, "ships", force="unit:task-force-50")}
+    assert tf50["ship/uss-essex-cv-9"] == "unit/task-group-50-3"
     every = rows(graph, "ships")
     assert len({r["ship"] for r in every}) == len(set(graph.subjects(RDF.type, URIRef(TKG + "Ship"))))
