@@ -156,7 +156,7 @@ def export(root, fmt, output):
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        write_atomic(output, data)
+        write_atomic(output, data, create_parents=False)
         click.echo(f"wrote {output} ({len(data)} bytes)", err=True)
 
 

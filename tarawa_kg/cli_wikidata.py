@@ -190,7 +190,7 @@ def quickstatements(root, endpoint, output, cache_dir, no_cache, timeout, quiet)
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"), create_parents=False)
         click.echo(f"wrote {output} ({len(text.splitlines())} lines)", err=True)
     for item in skipped:
         click.echo(f"skipped: {_curie(item.entity)} {item.property}: {item.reason}", err=True)

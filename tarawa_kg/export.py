@@ -108,7 +108,7 @@ def serialize_graph(graph: Graph, fmt: str = "turtle", graph_name: URIRef = DATA
     return canon.serialize(format=rdflib_format, encoding="utf-8")
 
 
-def write_atomic(path: Path | str, data: bytes) -> Path:
+def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
 
     A failure at any point leaves ``path`` as it was (absent, or the previous complete file). An
@@ -116,7 +116,10 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
     symbolic link is followed; a folder, device or pipe is refused, and so is a path ending in a
     separator (``out/``), which names a folder even when it does not exist yet.
 
-    :raises ExportError: the file cannot be written, or ``path`` is not a regular file
+    :param create_parents: create missing parent folders (the build's ``dist/``); when false, a
+        missing folder is an error, so that a mistyped output path creates nothing
+    :raises ExportError: the file cannot be written, ``path`` is not a regular file, or (with
+        ``create_parents=False``) its folder does not exist
     """
     text = os.fspath(path)
     if text.endswith(("/", os.sep)):
@@ -134,6 +137,8 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+    if not create_parents and not path.parent.is_dir():
+        raise ExportError(f"{path}: folder {path.parent} does not exist")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -50,7 +50,7 @@ CLASS_ALLOW_LIST: dict[URIRef, tuple[str, ...]] = {
     TKG.War: ("Q198",),
 }
 """Our class → the Wikidata classes an item's ``P31`` (or a ``P279*`` superclass of it) must be.
-Only classes whose QIDs are verified in the project's reference notes are listed."""
+Only classes whose QIDs were verified are listed."""
 CLASS_NAMES = {"Q5": "human", "Q178561": "battle", "Q831663": "military campaign",
                "Q645883": "military operation", "Q198": "war"}
 
@@ -975,7 +975,7 @@ def _names_of(graph: Graph, entity) -> list[str]:
 
 
 def _citable(graph: Graph, cite: Citation) -> bool:
-    """Whether a source may stand as a Wikidata reference: not a popular article (the seed
+    """Whether a source may stand as a Wikidata reference: not a popular article (the source
     article's errors are why this graph exists) and not Wikipedia (Wikidata wants P143 with the
     wiki's item, which is not recorded here)."""
     source = URIRef(cite.source)

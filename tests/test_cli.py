@@ -90,6 +90,9 @@ def test_export_to_stdout_and_file(run, tmp_path):
     folder = run("export", "-o", f"{tmp_path}/dist/")
     assert folder.exit_code == 2 and "names a folder" in folder.stderr
     assert not (tmp_path / "dist").exists()
+    missing = run("export", "-o", tmp_path / "no-such-folder" / "g.ttl")
+    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    assert not (tmp_path / "no-such-folder").exists()
 
 
 def test_console_script_module_entry_point():

@@ -6,7 +6,7 @@ import pytest
 from rdflib import BNode, URIRef
 
 from tarawa_kg import load_files, validate_graph
-from tarawa_kg.namespaces import PREFIXES, SHAPES
+from tarawa_kg.namespaces import PREFIXES, SHAPES, TKG
 
 from conftest import RESOURCES
 
@@ -104,3 +104,22 @@ def test_disputed_fact_without_preferred_flags_only_that_fact(base_files, shapes
     flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
                      if r.source_shape == SHAPES.DisputedFactHasPreferredRule)
     assert flagged == ["a", "b"]
+
+
+def test_citation_of_a_replaced_source_is_flagged(base_files, shapes, tmp_path):
+    path = tmp_path / "graph.ttl"
+    path.write_text((RESOURCES / "warning_duplicate_source.ttl").read_text(encoding="utf-8") + """
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+x:copy dcterms:isReplacedBy x:page .
+x:event a tkg:Battle ; rdfs:label "Test"@en , "Test"@fr ;
+    prov:wasDerivedFrom [ a tkg:Citation ; tkg:source x:copy ; tkg:locator "test" ] .
+""", encoding="utf-8")
+    graph = load_files([*base_files, path])
+    report = validate_graph(graph, shapes)
+    shapes_hit = {r.source_shape for r in own_results(report)}
+    assert SHAPES.ReplacedSourceNotCitedRule in shapes_hit
+    # once one copy is replaced by the other, the pair is no longer a duplicate
+    assert SHAPES.DuplicateSourceRule not in shapes_hit
+    flagged = [r for r in report.results if r.source_shape == SHAPES.ReplacedSourceNotCitedRule]
+    assert [graph.value(r.focus_node, TKG.source) for r in flagged] == [URIRef(TEST_NS + "copy")]
