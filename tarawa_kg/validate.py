@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from tarawa_kg.errors import DataError
@@ -45,7 +45,14 @@ class ValidationResult:
                     return node.n3()
             return node.n3() if hasattr(node, "n3") else str(node)
 
-        return (f"{self.severity}: {show(self.focus_node)} path={show(self.result_path)}"
+        focus = show(self.focus_node)
+        if graph is not None and self.focus_node is not None:
+            # a citation (ref:…): say which entity or statement it supports
+            owners = sorted(show(s) for s, p in graph.subject_predicates(self.focus_node)
+                            if p == PROV.wasDerivedFrom)
+            if owners:
+                focus += f" (citation of {', '.join(owners)})"
+        return (f"{self.severity}: {focus} path={show(self.result_path)}"
                 f" value={show(self.value)} shape={show(self.source_shape)}: {self.message}")
 
 

@@ -171,8 +171,15 @@ def test_events_at_place(graph):
 
 def test_entity(graph):
     out = rows(graph, "entity", entity="person:julian-c-smith")
-    assert {"kind": "direct", "property": "http://www.w3.org/2000/01/rdf-schema#label",
-            "value": "Julian C. Smith", "statementRank": None, "source": None, "statement": None} in out
+    assert {"kind": "direct", "property": "http://www.w3.org/2000/01/rdf-schema#label", "value": "Julian C. Smith",
+            "qualifier": None, "statementRank": None, "source": None, "locator": None, "statement": None} in out
+    # the entity's own citations give their locator
+    own = [r for r in out if r["property"] == "http://www.w3.org/ns/prov#wasDerivedFrom"]
+    assert own and all(r["source"] and r["locator"] for r in own)
+    # same-property statements are told apart by their qualifier (the ship type counted)
+    counts = {(r["qualifier"], r["value"]) for r in rows(graph, "entity", entity="unit:task-group-50-3")
+              if r["property"] == "shipCount"}
+    assert ("ship-type/heavy-cruiser", 3) in counts and ("ship-type/destroyer", 5) in counts
     incoming = {(r["value"], r["statementRank"], r["source"]) for r in out if r["kind"] == "incoming"
                 and r["property"] == "commander"}
     assert ("unit/27th-infantry-division", "DeprecatedRank", "source/tarawa-article-fr") in incoming

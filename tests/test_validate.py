@@ -123,3 +123,19 @@ x:event a tkg:Battle ; rdfs:label "Test"@en , "Test"@fr ;
     assert SHAPES.DuplicateSourceRule not in shapes_hit
     flagged = [r for r in report.results if r.source_shape == SHAPES.ReplacedSourceNotCitedRule]
     assert [graph.value(r.focus_node, TKG.source) for r in flagged] == [URIRef(TEST_NS + "copy")]
+
+
+def test_result_on_a_citation_names_what_it_supports(base_files, shapes, tmp_path):
+    path = tmp_path / "graph.ttl"
+    path.write_text("""@prefix tkg: <https://w3id.org/tarawa-kg/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix src: <https://w3id.org/tarawa-kg/id/source/> .
+@prefix x: <https://w3id.org/tarawa-kg/id/test/> .
+x:islet a tkg:Island ; rdfs:label "Test"@en , "Test"@fr ;
+    prov:wasDerivedFrom [ a tkg:Citation ; tkg:source src:tarawa-article-fr ] .
+""", encoding="utf-8")
+    graph = load_files([*base_files, path])
+    lines = [r.line(graph) for r in validate_graph(graph, shapes).violations]
+    assert any("path=tkg:locator" in line and "(citation of x:islet)" in line
+               for line in lines), lines
