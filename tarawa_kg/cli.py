@@ -174,8 +174,9 @@ def serve(root, host, port, timeout_s, store):
     import shutil
     import signal
 
-    from tarawa_kg.serve import prepare_store, serve as start_server
+    from tarawa_kg.serve import ensure_port_free, prepare_store, serve as start_server
 
+    ensure_port_free(host, port)
     prepared = prepare_store(Project(root), store)
     process = start_server(prepared, host, port, timeout_s)
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tarawa_kg.build import BASENAME, build
-from tarawa_kg.errors import TarawaKGError
+from tarawa_kg.errors import EndpointError, TarawaKGError
 from tarawa_kg.oxigraph import load_store, read_only_command
 from tarawa_kg.project import Project
 
@@ -50,6 +51,20 @@ def prepare_store(project: Project | None = None, location: Path | str | None = 
         store.mkdir(parents=True, exist_ok=True)
         load_store(store, Path(tmp) / f"{BASENAME}.nt")
     return PreparedStore(store, result.triples)
+
+
+def ensure_port_free(host: str, port: int) -> None:
+    """Check, before any work, that ``host:port`` can be listened on.
+
+    :raises EndpointError: the port is taken (another server) or the address is not this machine's
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise EndpointError(f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+                                f"choose another --port or --host") from None
 
 
 def serve(store: PreparedStore, host: str = "127.0.0.1", port: int = 7878,

@@ -113,6 +113,19 @@ def test_serve_refuses_port_zero(run):
     assert result.exit_code == 2
 
 
+def test_serve_refuses_a_taken_port_before_building(run):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--port", str(port))
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "serving" not in result.output
+
+
 def test_readme_python_example_runs(project, capsys):
     import re
 
