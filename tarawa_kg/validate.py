@@ -9,6 +9,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from tarawa_kg.errors import DataError
+from tarawa_kg.namespaces import SHAPES
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -38,6 +39,8 @@ class ValidationResult:
         def show(node):
             if node is None:
                 return "-"
+            if isinstance(node, URIRef) and node.startswith(str(SHAPES)):
+                return "tkgsh:" + node[len(str(SHAPES)):]
             if graph is not None and isinstance(node, URIRef):
                 try:
                     return graph.namespace_manager.normalizeUri(node)
