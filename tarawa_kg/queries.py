@@ -95,10 +95,9 @@ class SavedQuery:
                 raise ParameterError(f"{path}: malformed '# param:' line: {spec!r}")
             rdf_class = None
             if match.group(4):
-                prefix, _, local = match.group(4).partition(":")
-                if match.group(2) != "IRI" or prefix not in PREFIXES:
+                if match.group(2) != "IRI":
                     raise ParameterError(f"{path}: 'class=' needs an IRI parameter and a known prefix: {spec!r}")
-                rdf_class = URIRef(str(PREFIXES[prefix]) + local)
+                rdf_class = parse_param_value(QueryParam("class", "IRI", True), match.group(4))
             params.append(QueryParam(match.group(1), match.group(2), match.group(3) == "required",
                                      (match.group(5) or "").strip(), rdf_class))
         return cls(name=path.stem, title=(fields["title"] or [path.stem])[0],

@@ -51,8 +51,7 @@ class ValidationResult:
         focus = show(self.focus_node)
         if graph is not None and self.focus_node is not None:
             # a citation (ref:…): say which entity or statement it supports
-            owners = sorted(show(s) for s, p in graph.subject_predicates(self.focus_node)
-                            if p == PROV.wasDerivedFrom)
+            owners = sorted(show(s) for s in graph.subjects(PROV.wasDerivedFrom, self.focus_node))
             if owners:
                 focus += f" (citation of {', '.join(owners)})"
         return (f"{self.severity}: {focus} path={show(self.result_path)}"
