@@ -352,6 +352,14 @@ def test_participants(graph):
     dashiell = [r for r in tarawa if r["participant"] == "ship/uss-dashiell-dd-659" and r["statement"]]
     assert dashiell and all(r["statementRank"] in ("DeprecatedRank", "NormalRank", "PreferredRank") for r in dashiell)
     assert {r["at"] for r in tarawa} >= {"event/battle-of-tarawa", "event/betio-landing-d-day"}
+    # class keeps only participants of that class: the ships of the battle, none of its units or people
+    tarawa_ships = rows(graph, "participants", event="event:battle-of-tarawa", **{"class": "tkg:Ship"})
+    assert {r["participant"] for r in tarawa_ships} == {r["participant"] for r in tarawa
+                                                        if r["participant"].startswith("ship/")}
+    assert "ship/uss-dashiell-dd-659" in {r["participant"] for r in tarawa_ships}
+    units = rows(graph, "participants", event="event:battle-of-tarawa", **{"class": "tkg:MilitaryUnit"})
+    assert "unit/2nd-marine-division" in {r["participant"] for r in units}
+    assert not any(r["participant"].startswith(("ship/", "person/")) for r in units)
 
 
 def test_ships(graph):
