@@ -343,7 +343,9 @@ def test_participants(graph):
     out = rows(graph, "participants", event="event:betio-pre-landing-bombardment")
     ships = {(r["participant"], "statement" if r["statement"] else "direct") for r in out
              if r["participant"].startswith("ship/")}
-    assert ("ship/uss-maryland-bb-46", "direct") in ships
+    assert ("unit/task-force-53", "direct") in {(r["participant"], "statement" if r["statement"] else "direct")
+                                                for r in out}
+    assert ("ship/uss-maryland-bb-46", "statement") in ships
     assert ("ship/uss-tennessee-bb-43", "statement") in ships
     assert ("ship/uss-colorado-bb-45", "statement") in ships
     # a participant that a statement covers is not repeated as a direct, unsourced row
