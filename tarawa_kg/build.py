@@ -23,6 +23,8 @@ class BuildResult:
     :param triples: triples in the graph (ontology + data)
     :param entities: instances per ``tkg:`` class (local name → count)
     :param report: the SHACL validation report
+    :param lines: one line per validation result, as ``tarawa-kg validate`` prints it (CURIEs, the
+        entity a citation supports)
     :param files: files written (empty when the graph does not conform)
     :param seconds: wall-clock time of the whole build
     """
@@ -30,6 +32,7 @@ class BuildResult:
     triples: int
     entities: dict[str, int]
     report: ValidationReport
+    lines: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -49,7 +52,8 @@ def build(project: Project | None = None, out_dir: Path | str | None = None) -> 
     out = Path(out_dir) if out_dir else project.dist_dir
     graph = load_project(project)
     report = validate_graph(graph, load_shapes(project))
-    result = BuildResult(triples=len(graph), entities=entity_counts(graph), report=report)
+    result = BuildResult(triples=len(graph), entities=entity_counts(graph), report=report,
+                         lines=[r.line(graph) for r in report.results])
     if report.conforms:
         payloads = {}
         for fmt in BUILD_FORMATS:

@@ -36,8 +36,8 @@ def build(root, out_dir):
     click.echo("entities per class:")
     for name, count in result.entities.items():
         click.echo(f"  {name:<20} {count:>6}")
-    for res in result.report.results:
-        click.echo(res.line())
+    for line in result.lines:
+        click.echo(line)
     click.echo(f"validation: {result.report.summary()}")
     for path in result.files:
         click.echo(f"wrote {path}")
@@ -147,7 +147,10 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
               help="Write to this file (atomically); '-' or none: standard output.")
 @handle_errors
 def export(root, fmt, output):
-    """Export the graph (ontology + data) deterministically: same input, same bytes."""
+    """Export the graph (ontology + data) deterministically: same input, same bytes.
+
+    The graph is written as loaded, without SHACL validation (quick); `build` validates first and
+    writes nothing when the data does not conform."""
     from tarawa_kg.export import serialize_graph, write_atomic
     from tarawa_kg.load import load_project
 

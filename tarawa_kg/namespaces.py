@@ -53,6 +53,11 @@ PREFIXES = {
     "void": VOID,
     "dcat": DCAT,
     "sh": Namespace("http://www.w3.org/ns/shacl#"),
+    "crm": Namespace("http://www.cidoc-crm.org/cidoc-crm/"),
+    "sem": Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/"),
+    "wikibase": Namespace("http://wikiba.se/ontology#"),
+    "vann": Namespace("http://purl.org/vocab/vann/"),
+    "iso6391": Namespace("http://id.loc.gov/vocabulary/iso639-1/"),
     "rdf": Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
 }
 """Prefixes bound on every graph the library builds (and so used in every export)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import urllib.error
 from typing import Mapping
@@ -70,7 +71,9 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
     if len(query_text) > POST_THRESHOLD:
         client.setMethod(POST)
     try:
-        data = client.queryAndConvert()
+        response = client.query().response
+        content_type = response.headers.get("Content-Type", "") if response.headers else ""
+        body = response.read()
     except SPARQLWrapperException as exc:
         detail = str(exc)
         if "timed out" in detail.lower() or "timeout" in detail.lower():
@@ -89,9 +92,16 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
         if isinstance(exc.reason, (socket.timeout, TimeoutError)):
             raise EndpointError(f"{endpoint}: no answer within {timeout:g} s (timeout)") from None
         raise EndpointError(f"{endpoint}: cannot reach the endpoint: {exc.reason}") from None
-    except ValueError as exc:  # JSON decoding of a non-JSON or truncated body
-        raise EndpointError(f"{endpoint}: the answer is not complete SPARQL JSON results (the query may "
-                            f"have been cut off at the endpoint's time limit): {exc}") from None
+    text = body.decode("utf-8", "replace")
+    if "json" not in content_type.lower():
+        raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results (content type "
+                            f"{content_type or 'not given'}): {_first_line(text)}")
+    try:
+        data = json.loads(text)
+    except ValueError:  # a body cut short, often by an error the server hit while streaming rows
+        raise EndpointError(f"{endpoint}: the answer is not complete SPARQL JSON results: the endpoint "
+                            f"stopped sending it (its time limit, or an error while streaming rows); it "
+                            f"ends with: {_first_line(text[-300:])}") from None
     if not isinstance(data, dict) or "head" not in data or "results" not in data:
         raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results")
     return to_query_result(data)

@@ -47,6 +47,9 @@ def test_non_conforming_data_writes_nothing(project_copy, tmp_path):
     result = build(project_copy, out)
     assert not result.report.conforms
     assert result.files == []
+    # the printed lines name the bad node and its shape by CURIE, as `validate` does
+    assert any(line.startswith("Violation:") and "path=tkg:hullNumber" in line and "tkgsh:ShipShape" in line
+               for line in result.lines), result.lines
     assert [p.name for p in out.iterdir()] == ["tarawa-kg.ttl"]
     assert (out / "tarawa-kg.ttl").read_bytes() == b"previous good build\n"
 

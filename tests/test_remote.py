@@ -190,6 +190,17 @@ def test_serve_cuts_off_slow_queries(served):
     assert "time" in str(info.value).lower()
 
 
+def test_a_page_that_is_not_an_endpoint_is_a_clear_error(served):
+    url, _prepared = served
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught, pytest.raises(EndpointError) as info:
+        warnings.simplefilter("always")
+        select(f"{url}/", "ASK {}", timeout=10)
+    assert "not SPARQL JSON results" in str(info.value) and "content type" in str(info.value)
+    assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
+
+
 def test_unreachable_endpoint_is_a_clear_error():
     port = servers.free_ports(1)[0]
     with pytest.raises(EndpointError, match="cannot reach"):

@@ -1,7 +1,7 @@
 """Every saved query, run on the real data, returns the rows the histories and the article give."""
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, RDF, XSD
 
 from tarawa_kg import list_queries, load_files, run_query
 
@@ -29,6 +29,20 @@ def rows(graph, name, **params):
             return float(term)
         return text
     return [dict(zip(result.variables, map(plain, row))) for row in result.rows]
+
+
+def copy_with(graph, *triples):
+    """A copy of the session graph (left untouched) with ``triples`` added, IRIs given as 'kind/slug'
+    or 'tkg:Term'."""
+    def term(value):
+        if isinstance(value, (URIRef, Literal)):
+            return value
+        return URIRef(TKG + value[4:]) if value.startswith("tkg:") else URIRef(ID + value)
+    copy = Graph()
+    copy += graph
+    for triple in triples:
+        copy.add(tuple(map(term, triple)))
+    return copy
 
 
 def test_every_query_has_a_test_here(project):
@@ -91,6 +105,34 @@ def test_betio_armament_per_the_article(graph):
     assert [r["calibreMM"] for r in out][-1] == "total"
 
 
+def test_betio_armament_of_a_source_without_inventory_has_no_row(graph):
+    # Alexander counts no Betio weapon by type: no row (it gave a "total" row and an empty one)
+    assert rows(graph, "betio-armament", source="src:alexander-1993-across-the-reef") == []
+    every = rows(graph, "betio-armament")
+    assert every and all(r["source"] and r["calibreMM"] is not None and r["pieces"] and r["weaponTypes"]
+                         for r in every)
+    for source in {r["source"] for r in every}:
+        own = [r for r in every if r["source"] == source]
+        assert rows(graph, "betio-armament", source="src:" + source.split("/", 1)[1]) == own
+        assert own[-1]["calibreMM"] == "total"
+        assert own[-1]["pieces"] == sum(r["pieces"] for r in own[:-1])
+    assert {r["source"] for r in every} >= {"source/tarawa-article-fr", "source/leckie-1962-strong-men-armed"}
+
+
+def test_betio_armament_counts_a_statement_once_per_source(graph):
+    # a statement that cites the article at two places is counted once
+    statement = graph.query(f"""SELECT ?s WHERE {{
+        ?s <{TKG}property> <{TKG}inventory> ; <{TKG}subject> <{ID}place/betio> ; <{TKG}statementRank> ?rank ;
+           <{TKG}equipment>/<{TKG}calibreMM> ?calibre ; <{PROV}wasDerivedFrom>/<{TKG}source> <{ID}source/tarawa-article-fr>
+        FILTER (?rank != <{TKG}DeprecatedRank>) }} ORDER BY ?s LIMIT 1""").bindings[0]["s"]
+    cited_twice = copy_with(graph, (statement, PROV.wasDerivedFrom, "reference/test-second-locator"),
+                            ("reference/test-second-locator", RDF.type, "tkg:Citation"),
+                            ("reference/test-second-locator", "tkg:source", "source/tarawa-article-fr"),
+                            ("reference/test-second-locator", "tkg:locator", Literal("a second place")))
+    assert rows(cited_twice, "betio-armament", source="src:tarawa-article-fr") \
+        == rows(graph, "betio-armament", source="src:tarawa-article-fr")
+
+
 def test_ships_hit(graph):
     out = rows(graph, "ships-hit")
     hits = {(r["ship"], r["eventType"]) for r in out}
@@ -116,6 +158,34 @@ def test_timeline(graph):
     tarawa = next(r for r in out if r["event"] == "event/battle-of-tarawa")
     assert (tarawa["start"], tarawa["end"]) == ("1943-11-20", "1943-11-23")
     assert len(events) == len(set(events))
+
+
+def test_timeline_shows_the_most_specific_parent(graph, project):
+    from tarawa_kg import get_query
+
+    out = {r["event"]: r["partOf"] for r in rows(graph, "timeline")}
+    # part of the Makin bombardment and of the battle of Makin: the bombardment is part of the battle
+    assert out["event/mississippi-turret-explosion"] == "event/makin-pre-landing-bombardment"
+    assert out["event/battle-of-tarawa"] == "event/operation-galvanic"
+    assert out["event/casablanca-conference"] is None
+    part_of = URIRef(TKG + "partOf")
+    for event, parent in out.items():
+        parents = set(graph.objects(URIRef(ID + event), part_of))
+        if parent is None:
+            assert not parents, event
+            continue
+        assert URIRef(ID + parent) in parents, event
+        for other in parents - {URIRef(ID + parent)}:
+            assert URIRef(ID + parent) not in graph.transitive_objects(other, part_of), event
+    # a parent reached through a chain of parents is less specific; between unrelated parents the
+    # first by IRI is shown, the same on every engine
+    more = copy_with(graph, ("event/mississippi-turret-explosion", "tkg:partOf", "event/operation-galvanic"),
+                     ("event/liscome-bay-sinking", "tkg:partOf", "event/battle-of-tarawa"))
+    more_out = {r["event"]: r["partOf"] for r in rows(more, "timeline")}
+    assert more_out["event/mississippi-turret-explosion"] == "event/makin-pre-landing-bombardment"
+    assert more_out["event/liscome-bay-sinking"] == "event/battle-of-makin"
+    assert len(more_out) == len(out)
+    assert "most specific" in get_query("timeline", project).description
 
 
 def test_sub_events(graph):
@@ -243,6 +313,25 @@ def test_single_source_facts(graph):
     assert not any(s == "event/liscome-bay-sinking" and p == "killed" for s, p, _v, _s in facts)
 
 
+def test_single_source_facts_one_row_per_statement(graph):
+    out = rows(graph, "single-source-facts")
+    statements = [r["statement"] for r in out]
+    assert len(statements) == len(set(statements))
+    # statements that cite their one source at several locators
+    jones = [r for r in out if r["statement"] == "statement/1st-battalion-6th-marines-commander-jones"]
+    assert [(r["subject"], r["value"], r["source"]) for r in jones] == [
+        ("unit/1st-battalion-6th-marines", "person/william-k-jones", "source/alexander-1993-across-the-reef")]
+    assert [r["source"] for r in out if r["statement"] == "statement/franklin-d-roosevelt-wikidata-item"] \
+        == ["source/github-code-index"]
+    # a value worded in several languages: still one row, with the first wording by language tag
+    mcdonough = "statement/2nd-battalion-165th-infantry-commander-mcdonough"
+    assert [r["valueText"] for r in out if r["statement"] == mcdonough] == ["Colonel McDonough"]
+    worded_twice = copy_with(graph, (mcdonough, "tkg:valueText", Literal("le colonel McDonough", lang="fr")),
+                             (mcdonough, "tkg:valueText", Literal("Col. McDonough", lang="fr")))
+    assert [r["valueText"] for r in rows(worded_twice, "single-source-facts")
+            if r["statement"] == mcdonough] == ["Colonel McDonough"]
+
+
 def test_garrison_strength(graph):
     out = rows(graph, "garrison-strength", unit="unit:betio-garrison")
     article = {(r["category"], r["value"], r["statementRank"]) for r in out if r["source"] == "source/tarawa-article-fr"}
@@ -274,6 +363,28 @@ def test_sources(graph):
     assert article["kind"] == "PopularArticle" and article["language"] == "http://id.loc.gov/vocabulary/iso639-1/fr"
     assert article["statements"] > 50
     assert out["source/alexander-1993-across-the-reef"]["kind"] == "OfficialHistory"
+
+
+def test_sources_count_the_entities_citing_them(graph):
+    out = {r["source"]: r for r in rows(graph, "sources")}
+    statement_class, source = URIRef(TKG + "Statement"), URIRef(TKG + "source")
+    statements, entities = {}, {}
+    for citation, cited in graph.subject_objects(source):
+        for citer in graph.subjects(PROV.wasDerivedFrom, citation):
+            if citer == cited:
+                continue  # a source's record citing itself is not something that rests on it
+            counted = statements if (citer, RDF.type, statement_class) in graph else entities
+            counted.setdefault(str(cited)[len(ID):], set()).add(citer)
+    assert len(out) == len(set(graph.subjects(RDF.type, URIRef(TKG + "Source"))))
+    for name, row in out.items():
+        assert row["statements"] == len(statements.get(name, ())), name
+        assert row["entities"] == len(entities.get(name, ())), name
+    alexander = out["source/alexander-1993-across-the-reef"]
+    assert alexander["entities"] >= 50 and alexander["statements"] >= 50
+    assert out["source/tarawa-article-fr"]["entities"] > 100
+    # persons, units and a quotation cite Alexander
+    assert URIRef(ID + "source/alexander-1993-across-the-reef") in {
+        graph.value(c, source) for c in graph.objects(URIRef(ID + "person/julian-c-smith"), PROV.wasDerivedFrom)}
 
 
 def test_equipment(graph):
