@@ -60,7 +60,7 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
         SPARQL JSON results
     """
     from SPARQLWrapper import JSON, POST, SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, SPARQLWrapperException
 
     client = SPARQLWrapper(endpoint, agent=user_agent)
     client.setQuery(query_text)
@@ -74,6 +74,8 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
         response = client.query().response
         content_type = response.headers.get("Content-Type", "") if response.headers else ""
         body = response.read()
+    except EndPointNotFound:
+        raise EndpointError(f"{endpoint}: HTTP 404 Not Found: no SPARQL endpoint at this URL") from None
     except SPARQLWrapperException as exc:
         detail = str(exc)
         if "timed out" in detail.lower() or "timeout" in detail.lower():

@@ -199,6 +199,8 @@ def test_a_page_that_is_not_an_endpoint_is_a_clear_error(served):
         select(f"{url}/", "ASK {}", timeout=10)
     assert "not SPARQL JSON results" in str(info.value) and "content type" in str(info.value)
     assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    with pytest.raises(EndpointError, match="HTTP 404"):
+        select(f"{url}/no-such-endpoint", "ASK {}", timeout=10)
 
 
 def test_unreachable_endpoint_is_a_clear_error():

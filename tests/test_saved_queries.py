@@ -379,6 +379,10 @@ def test_sources_count_the_entities_citing_them(graph):
     for name, row in out.items():
         assert row["statements"] == len(statements.get(name, ())), name
         assert row["entities"] == len(entities.get(name, ())), name
+    # a source entered twice names its replacement, and nothing rests on it any more
+    replaced = {name: row for name, row in out.items() if row["replacedBy"]}
+    assert replaced and all(row["statements"] == row["entities"] == 0 for row in replaced.values())
+    assert out["source/papers-past-gisborne-herald-1943-11-29"]["replacedBy"] == "source/grey-river-argus-1943-11-29-heavy-us-losses"
     alexander = out["source/alexander-1993-across-the-reef"]
     assert alexander["entities"] >= 50 and alexander["statements"] >= 50
     assert out["source/tarawa-article-fr"]["entities"] > 100
