@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import urllib.error
@@ -74,6 +75,11 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
         response = client.query().response
         content_type = response.headers.get("Content-Type", "") if response.headers else ""
         body = response.read()
+    except http.client.HTTPException as exc:  # e.g. IncompleteRead: the connection closed mid-answer
+        partial = getattr(exc, "partial", b"") or b""
+        raise EndpointError(f"{endpoint}: the answer was cut off before it was complete (the endpoint's "
+                            f"time limit, or an error while streaming rows): "
+                            f"{_first_line(partial[-300:].decode('utf-8', 'replace')) or exc!r}") from None
     except EndPointNotFound:
         raise EndpointError(f"{endpoint}: HTTP 404 Not Found: no SPARQL endpoint at this URL") from None
     except SPARQLWrapperException as exc:
