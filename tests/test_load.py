@@ -1,6 +1,6 @@
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from tarawa_kg import TKG, DataError, load_files, load_project
@@ -90,3 +90,22 @@ def test_project_citations_are_all_named(graph):
     cites = set(graph.subjects(RDF.type, TKG.Citation))
     assert len(cites) > 800
     assert not any(isinstance(c, BNode) for c in cites)
+
+
+# data/<file>.ttl that defines (types) the entities of each IRI kind; wikidata.ttl also defines the
+# sources of its Wikidata evidence (docs/data-conventions.md, "Files").
+KIND_FILE = {"person": "persons.ttl", "unit": "units.ttl", "ship": "ships.ttl", "event": "events.ttl",
+             "place": "places.ttl", "source": "sources.ttl", "quotation": "quotations.ttl",
+             "equipment": "weapons.ttl"}
+
+
+def test_each_entity_is_defined_in_the_file_of_its_kind(project):
+    misplaced = []
+    for path in sorted((project.root / "data").glob("*.ttl")):
+        graph = parse_file(Graph(), path)
+        for subject in set(graph.subjects(RDF.type, None)):
+            parts = str(subject).removeprefix("https://w3id.org/tarawa-kg/id/").split("/")
+            expected = KIND_FILE.get(parts[0]) if len(parts) == 2 else None
+            if expected and path.name != expected and not (path.name == "wikidata.ttl" and parts[0] == "source"):
+                misplaced.append(f"{path.name}: {subject}")
+    assert misplaced == []

@@ -140,3 +140,12 @@ x:islet a tkg:Island ; rdfs:label "Test"@en , "Test"@fr ;
     lines = [r.line(graph) for r in validate_graph(graph, shapes).violations]
     assert any("path=tkg:locator" in line and "(citation of x:islet)" in line
                for line in lines), lines
+
+
+def test_iri_in_the_wrong_kind_folder_is_a_violation(base_files, shapes):
+    graph = load_files([*base_files, RESOURCES / "kind_folder_mismatch.ttl"])
+    report = validate_graph(graph, shapes)
+    flagged = [(str(r.focus_node), r.value) for r in report.results
+               if r.source_shape == SHAPES.IriKindMatchesClassRule]
+    assert flagged == [("https://w3id.org/tarawa-kg/id/ship/test-person", TKG.Person)]
+    assert report.conforms is False
