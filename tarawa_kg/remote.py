@@ -111,7 +111,9 @@ def select(endpoint: str, query_text: str, timeout: float = 60.0,
                             f"stopped sending it (its time limit, or an error while streaming rows); it "
                             f"ends with: {_first_line(text[-300:])}") from None
     if not isinstance(data, dict) or "head" not in data or "results" not in data:
-        raise EndpointError(f"{endpoint}: the answer is not SPARQL JSON results")
+        raise EndpointError(f"{endpoint}: the answer is JSON (content type {content_type}) but not SPARQL "
+                            f"results (no 'head' and 'results'): is this the store's query endpoint? "
+                            f"An update or graph-store URL, or a service description, answers like this")
     return to_query_result(data)
 
 

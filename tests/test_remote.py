@@ -201,6 +201,8 @@ def test_a_page_that_is_not_an_endpoint_is_a_clear_error(served):
     assert [w for w in caught if issubclass(w.category, RuntimeWarning)] == []
     with pytest.raises(EndpointError, match="HTTP 404"):
         select(f"{url}/no-such-endpoint", "ASK {}", timeout=10)
+    with pytest.raises(EndpointError, match="but not SPARQL results .* is this the store's query endpoint"):
+        select(f"{url}/store", "ASK {}", timeout=10)  # the graph-store URL answers with JSON-LD
 
 
 def test_unreachable_endpoint_is_a_clear_error():
