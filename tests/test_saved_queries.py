@@ -495,3 +495,31 @@ def test_ships(graph):
     assert tf50["ship/uss-essex-cv-9"] == "unit/task-group-50-3"
     every = rows(graph, "ships")
     assert len({r["ship"] for r in every}) == len(set(graph.subjects(RDF.type, URIRef(TKG + "Ship"))))
+
+
+def test_source_claims(graph):
+    source = URIRef(ID + "source/stockman-1947-battle-for-tarawa")
+    out = rows(graph, "source-claims", source=source)
+    statement_class = URIRef(TKG + "Statement")
+    citers = {citer for citation in graph.subjects(URIRef(TKG + "source"), source)
+              for citer in graph.subjects(PROV.wasDerivedFrom, citation)} - {source}  # not its own record
+    statements = {str(c)[len(ID):] for c in citers if (c, RDF.type, statement_class) in graph}
+    entities = {str(c)[len(ID):] for c in citers if (c, RDF.type, statement_class) not in graph}
+    assert {r["statement"] for r in out if r["statement"]} == statements
+    assert {r["subject"] for r in out if not r["statement"]} == entities
+    assert all(r["property"] is None and r["statementRank"] is None for r in out if not r["statement"])
+    # statements come first; each carries its value and rank
+    first_entity = next(i for i, r in enumerate(out) if not r["statement"])
+    assert all(r["statement"] for r in out[:first_entity])
+    hall = next(r for r in out if r["statement"] == "statement/8th-marines-commander-hall")
+    assert (hall["subject"], hall["property"], hall["value"], hall["statementRank"]) == (
+        "unit/8th-marines", "commander", "person/elmer-e-hall", "NormalRank")
+    assert hall["quote"].startswith("Col. Elmer E. Hall, commanding officer of the 8th Marines")
+    # the article: a deprecated claim names its correction
+    article = rows(graph, "source-claims", source=URIRef(ID + "source/tarawa-article-fr"))
+    deprecated = [r for r in article if r["statementRank"] == "DeprecatedRank"]
+    assert deprecated and all(r["correctedBy"] for r in deprecated)
+    assert {r["statement"] for r in deprecated} == {
+        str(s)[len(ID):] for s in graph.subjects(URIRef(TKG + "statementRank"), URIRef(TKG + "DeprecatedRank"))
+        if any(graph.value(c, URIRef(TKG + "source")) == URIRef(ID + "source/tarawa-article-fr")
+               for c in graph.objects(s, PROV.wasDerivedFrom))}
