@@ -21,7 +21,8 @@ from tarawa_kg.remote import run_remote_query  # noqa: E402
 
 GRAPH = "https://w3id.org/tarawa-kg/id/dataset/tarawa-kg"
 PARAMS = {"events-at-place": {"place": "place:betio"}, "entity": {"entity": "person:julian-c-smith"},
-          "participants": {"event": "event:battle-of-tarawa"}, "sub-events": {"event": "event:battle-of-tarawa"}}
+          "participants": {"event": "event:battle-of-tarawa"}, "sub-events": {"event": "event:battle-of-tarawa"},
+          "source-claims": {"source": "src:stockman-1947-battle-for-tarawa"}}
 
 
 def main() -> None:
