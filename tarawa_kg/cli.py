@@ -31,7 +31,9 @@ def build(root, out_dir):
     TriG, VoID/DCAT description) and print a summary."""
     from tarawa_kg.build import build as run_build
 
-    result = run_build(Project(root), out_dir)
+    project = Project(root)
+    click.echo(f"checkout: {project.root}", err=True)
+    result = run_build(project, out_dir)
     click.echo(f"triples: {result.triples}")
     click.echo("entities per class:")
     for name, count in result.entities.items():
@@ -60,6 +62,7 @@ def validate(root, files):
     from tarawa_kg.validate import validate_graph
 
     project = Project(root)
+    click.echo(f"checkout: {project.root}", err=True)
     graph = load_project(project, extra=files)
     report = validate_graph(graph, load_shapes(project))
     for res in report.results:

@@ -12,7 +12,8 @@ from tarawa_kg.errors import TarawaKGError
 
 ROOT_OPTION = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="The tarawa-kg checkout (default: $TARAWA_KG_ROOT, else the installed checkout).")
+    help="The tarawa-kg checkout (default: $TARAWA_KG_ROOT, else the checkout containing the current "
+         "directory, else the installed one).")
 ENDPOINT_OPTION = click.option(
     "--endpoint", metavar="URL", default=None,
     help="Run against this SPARQL 1.1 endpoint instead of the local graph.")

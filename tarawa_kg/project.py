@@ -11,22 +11,33 @@ from tarawa_kg.errors import DataError
 ROOT_ENV = "TARAWA_KG_ROOT"
 
 
+def _is_checkout(path: Path) -> bool:
+    return (path / "ontology" / "tarawa.ttl").is_file() and (path / "data").is_dir()
+
+
 def _default_root() -> Path:
-    """The checkout the package was installed from (editable install), else the current directory."""
+    """``$TARAWA_KG_ROOT``; else the checkout that contains the current directory (so that commands
+    run in a clone read that clone, whichever checkout the package was installed from); else the
+    checkout the package was installed from (editable install); else the current directory."""
     if os.environ.get(ROOT_ENV):
         return Path(os.environ[ROOT_ENV])
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents):
+        if _is_checkout(folder):
+            return folder
     here = Path(__file__).resolve().parent.parent
-    if (here / "ontology" / "tarawa.ttl").is_file():
+    if _is_checkout(here):
         return here
-    return Path.cwd()
+    return cwd
 
 
 @dataclass(frozen=True)
 class Project:
     """The file layout of a tarawa-kg checkout.
 
-    :param root: the checkout; defaults to ``$TARAWA_KG_ROOT``, else the checkout the package was
-        installed from, else the current directory.
+    :param root: the checkout; defaults to ``$TARAWA_KG_ROOT``, else the checkout containing the
+        current directory, else the checkout the package was installed from, else the current
+        directory.
 
     >>> p = Project()
     >>> p.ontology_file.name

@@ -173,3 +173,14 @@ def test_export_dash_is_standard_output(run, tmp_path, monkeypatch):
 
 def test_export_accepts_ttl_as_turtle(run):
     assert run("export", "-f", "ttl").stdout_bytes == run("export", "-f", "turtle").stdout_bytes
+
+
+def test_validate_reads_the_checkout_it_is_run_in(run, project_copy, monkeypatch):
+    bad = (RESOURCES / "invalid_hull_number.ttl").read_text(encoding="utf-8")
+    (project_copy.root / "data" / "zz-bad.ttl").write_text(bad, encoding="utf-8")
+    monkeypatch.delenv("TARAWA_KG_ROOT", raising=False)
+    monkeypatch.chdir(project_copy.root)
+    result = run("validate")
+    assert result.exit_code == 1
+    assert f"checkout: {project_copy.root.resolve()}" in result.output
+    assert "Violation: x:ship path=tkg:hullNumber" in result.output

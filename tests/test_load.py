@@ -109,3 +109,15 @@ def test_each_entity_is_defined_in_the_file_of_its_kind(project):
             if expected and path.name != expected and not (path.name == "wikidata.ttl" and parts[0] == "source"):
                 misplaced.append(f"{path.name}: {subject}")
     assert misplaced == []
+
+
+def test_default_checkout_is_the_one_containing_the_current_directory(project_copy, project, monkeypatch, tmp_path_factory):
+    from tarawa_kg import Project
+
+    monkeypatch.delenv("TARAWA_KG_ROOT", raising=False)
+    monkeypatch.chdir(project_copy.root / "data")  # inside another checkout: that checkout
+    assert Project().root == project_copy.root.resolve()
+    monkeypatch.chdir(tmp_path_factory.mktemp("elsewhere"))  # outside any checkout: the installed one
+    assert Project().root == project.root.resolve()
+    monkeypatch.setenv("TARAWA_KG_ROOT", str(project_copy.root))  # the environment wins
+    assert Project().root == project_copy.root
