@@ -149,3 +149,11 @@ def test_iri_in_the_wrong_kind_folder_is_a_violation(base_files, shapes):
                if r.source_shape == SHAPES.IriKindMatchesClassRule]
     assert flagged == [("https://w3id.org/tarawa-kg/id/ship/test-person", TKG.Person)]
     assert report.conforms is False
+
+
+def test_only_the_command_after_death_is_reported(base_files, shapes):
+    graph = load_files([*base_files, RESOURCES / "invalid_command_after_death.ttl"])
+    report = validate_graph(graph, shapes)
+    flagged = sorted(str(r.focus_node).removeprefix(TEST_NS) for r in report.results
+                     if r.source_shape == SHAPES.CommandAfterDeathRule)
+    assert flagged == ["command"]
