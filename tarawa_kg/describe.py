@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
 
 from tarawa_kg.namespaces import DATASET, DCAT, ID, ONTOLOGY, TKG, VOID, WD, bind_prefixes
 
@@ -30,13 +30,22 @@ def entity_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def literal_languages(graph: Graph) -> list[str]:
+    """The ISO 639-1 codes (two letters) of the primary language subtags of the graph's
+    language-tagged literals, sorted (``ja-Latn`` counts as ``ja``)."""
+    codes = {str(o.language).split("-")[0].lower() for o in graph.objects()
+             if isinstance(o, Literal) and o.language}
+    return sorted(code for code in codes if len(code) == 2)
+
+
 def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | None = None) -> Graph:
     """A VoID + DCAT description of ``graph``.
 
     :param graph: the built knowledge graph
     :param distributions: file name → (media type, size in bytes) of the exported files
     :returns: a new graph describing ``id:dataset/tarawa-kg``: triple and entity counts, one class
-        partition per ``tkg:`` class, the Wikidata linkset, vocabularies, sources, distributions
+        partition per ``tkg:`` class, the Wikidata linkset, vocabularies, sources, distributions,
+        the languages of its literals, its period of time
     """
     d = Graph()
     bind_prefixes(d)
@@ -54,9 +63,12 @@ def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | N
         "batailles de Tarawa et de Makin, chefs, unités, navires, armes, lieux et événements ; "
         "chaque chiffre discutable est un énoncé classé qui cite sa source.", lang="fr")))
     d.add((ds, DCTERMS.license, LICENCE))
-    d.add((ds, DCTERMS.creator, Literal("tarawa-kg contributors")))
-    d.add((ds, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/en")))
-    d.add((ds, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/fr")))
+    creator = URIRef(f"{ds}/creator")
+    d.add((ds, DCTERMS.creator, creator))
+    d.add((creator, RDF.type, FOAF.Agent))
+    d.add((creator, FOAF.name, Literal("tarawa-kg contributors")))
+    for code in literal_languages(graph):
+        d.add((ds, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{code}")))
     d.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY)))
     version = graph.value(URIRef(ONTOLOGY), OWL.versionInfo)
     if version is not None:
@@ -64,7 +76,11 @@ def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | N
     d.add((ds, DCAT.keyword, Literal("Battle of Tarawa", lang="en")))
     d.add((ds, DCAT.keyword, Literal("Operation Galvanic", lang="en")))
     d.add((ds, DCAT.keyword, Literal("bataille de Tarawa", lang="fr")))
-    d.add((ds, DCTERMS.temporal, Literal("1941-12-10/1943-12-31")))
+    period = URIRef(f"{ds}/period")
+    d.add((ds, DCTERMS.temporal, period))
+    d.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    d.add((period, DCAT.startDate, Literal("1941-12-10", datatype=XSD.date)))
+    d.add((period, DCAT.endDate, Literal("1943-12-31", datatype=XSD.date)))
     d.add((ds, VOID.uriSpace, Literal(str(ID))))
     d.add((ds, VOID.exampleResource, ID["event/battle-of-tarawa"]))
     for vocab in VOCABULARIES:

@@ -60,3 +60,17 @@ def test_two_builds_are_byte_identical(project_copy, tmp_path):
     build(project_copy, second)
     for path in first.iterdir():
         assert path.read_bytes() == (second / path.name).read_bytes(), path.name
+
+
+def test_void_description_languages_and_period(graph):
+    from rdflib.namespace import DCTERMS, XSD
+
+    from tarawa_kg.describe import describe_dataset
+
+    void = describe_dataset(graph)
+    languages = {str(o).rsplit("/", 1)[1] for o in void.objects(DATASET, DCTERMS.language)}
+    tags = {str(o.language).split("-")[0] for o in graph.objects() if isinstance(o, Literal) and o.language}
+    assert languages == tags and {"en", "fr", "ja"} <= languages
+    period = void.value(DATASET, DCTERMS.temporal)
+    start = void.value(period, URIRef("http://www.w3.org/ns/dcat#startDate"))
+    assert start == Literal("1941-12-10", datatype=XSD.date)
