@@ -29,13 +29,18 @@ def parse_file(graph: Graph, path: Path | str) -> Graph:
     :param graph: the graph to add the triples to
     :param path: a ``.ttl`` file (or one of the suffixes above)
     :returns: ``graph``
-    :raises DataError: the file is missing, unreadable or not valid in its syntax; the message names
-        the file and, for a Turtle syntax error, the line
+    :raises DataError: the file is missing, unreadable, of an unknown suffix or not valid in its
+        syntax; the message names the file and, for a Turtle or N-Triples syntax error, the line
     """
     path = Path(path)
-    other = _OTHER_SYNTAXES.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    other = _OTHER_SYNTAXES.get(suffix)
     if other:
         return _parse_other(graph, path, other)
+    if suffix not in (".ttl", ".nt"):
+        known = ", ".join([".ttl", ".nt", *_OTHER_SYNTAXES])
+        raise DataError(str(path), f"unknown RDF file suffix {path.suffix or '(none)'!r}: use one of {known}")
+    syntax = "N-Triples" if suffix == ".nt" else "Turtle"
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -48,10 +53,10 @@ def parse_file(graph: Graph, path: Path | str) -> Graph:
         if line is None:
             match = _LINE.search(str(exc))
             line = int(match.group(1)) if match else None
-        raise DataError(str(path), f"Turtle syntax error: {exc._why}", line) from exc
+        raise DataError(str(path), f"{syntax} syntax error: {exc._why}", line) from exc
     except Exception as exc:  # rdflib raises plain exceptions for bad IRIs, literals, prefixes
         match = _LINE.search(str(exc))
-        raise DataError(str(path), f"Turtle error: {exc}", int(match.group(1)) if match else None) from exc
+        raise DataError(str(path), f"{syntax} error: {exc}", int(match.group(1)) if match else None) from exc
     return graph
 
 

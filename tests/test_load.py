@@ -29,6 +29,19 @@ def test_missing_file_is_a_data_error(tmp_path):
         load_files([tmp_path / "absent.ttl"])
 
 
+def test_unknown_suffix_is_refused_and_n_triples_errors_say_so(tmp_path):
+    text = tmp_path / "notes.txt"
+    text.write_text("<a> <b> <c> .\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"notes.txt: unknown RDF file suffix '.txt'"):
+        load_files([text])
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n<a> <b> .\n",
+                   encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_files([bad])
+    assert "bad.nt:2: N-Triples syntax error" in str(info.value)
+
+
 def test_extra_files_are_merged(project):
     extra = RESOURCES / "valid_extra_person.ttl"
     merged = load_project(project, extra=[extra])
