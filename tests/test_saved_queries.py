@@ -474,6 +474,10 @@ def test_participants(graph):
     assert {r["participant"] for r in tarawa_ships} == {r["participant"] for r in tarawa
                                                         if r["participant"].startswith("ship/")}
     assert "ship/uss-dashiell-dd-659" in {r["participant"] for r in tarawa_ships}
+    # each statement row carries its source's wording: what the ship did, in the source's words
+    dashiell_words = {r["statedAs"] for r in tarawa_ships if r["participant"] == "ship/uss-dashiell-dd-659"}
+    assert any("lagoon" in w and "fire" in w for w in dashiell_words if w), dashiell_words
+    assert all(r["statedAs"] is None for r in tarawa_ships if not r["statement"])
     units = rows(graph, "participants", event="event:battle-of-tarawa", **{"class": "tkg:MilitaryUnit"})
     assert "unit/2nd-marine-division" in {r["participant"] for r in units}
     assert not any(r["participant"].startswith(("ship/", "person/")) for r in units)
