@@ -31,7 +31,7 @@ PREFIXES = {
     "ref": ID["reference/"],
     "stmt": ID["statement/"],
     "quote": ID["quotation/"],
-    "org": ID["organization/"],
+    "organization": ID["organization/"],
     "side": ID["side/"],
     "rank": ID["rank/"],
     "echelon": ID["echelon/"],

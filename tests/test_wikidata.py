@@ -178,7 +178,7 @@ EXPECTED_FINDINGS = {
     ("event:abemama-landing", "different-value", "P580"),
     ("event:battle-of-tarawa", "different-value", "P1120"),
     ("event:gilbert-and-marshall-islands-campaign", "incompatible-class", "P31"),
-    ("org:united-states-congress", "label-mismatch", "label"),
+    ("organization:united-states-congress", "label-mismatch", "label"),
     ("place:hawaii", "missing-item", None),
     ("place:rabaul", "redirected-item", None),
 }
@@ -198,7 +198,7 @@ def test_check_finds_each_planted_disagreement_and_nothing_else(graph, endpoint)
     assert tarawa.sources == (iri("src:alexander-1993-across-the-reef"),)
     campaign = by_entity[iri("event:gilbert-and-marshall-islands-campaign")]
     assert (campaign.ours, campaign.theirs) == ("Q831663", "Q178561")
-    congress = by_entity[iri("org:united-states-congress")]
+    congress = by_entity[iri("organization:united-states-congress")]
     assert (congress.ours, congress.theirs) == ("United States Congress", "US Congress")
     assert by_entity[iri("place:rabaul")].theirs == "Q9000000010"
     assert by_entity[iri("place:hawaii")].qid == "Q782"
