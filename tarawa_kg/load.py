@@ -93,6 +93,21 @@ def load_files(paths: Iterable[Path | str]) -> Graph:
     return graph
 
 
+def subjects_by_file(paths: Iterable[Path | str]) -> dict[URIRef, list[str]]:
+    """Which of ``paths`` describe each IRI: IRI → the files (as given) where it is a subject.
+
+    Used to say in which file a validation result's focus node is written.
+
+    :raises DataError: a file cannot be read or parsed
+    """
+    found: dict[URIRef, list[str]] = {}
+    for path in paths:
+        for subject in set(parse_file(Graph(), path).subjects()):
+            if isinstance(subject, URIRef):
+                found.setdefault(subject, []).append(str(path))
+    return found
+
+
 def load_project(project: Project | None = None, extra: Iterable[Path | str] = ()) -> Graph:
     """Build the knowledge graph: the ontology, every ``data/*.ttl`` and any ``extra`` files.
 

@@ -20,6 +20,9 @@ def test_validate_extra_file_with_violation_exits_1(run):
     assert result.exit_code == 1
     assert "Violation: x:ship path=tkg:hullNumber" in result.output
     assert "ShipShape" in result.output
+    # the result names the user's file its node is written in
+    line = next(line for line in result.output.splitlines() if line.startswith("Violation: x:ship"))
+    assert line.endswith(f"(in {RESOURCES / 'invalid_hull_number.ttl'})")
     assert result.output.strip().endswith("does not conform: 1 violations, 0 warnings")
 
 
