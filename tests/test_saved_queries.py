@@ -475,9 +475,14 @@ def test_participants(graph):
                                                         if r["participant"].startswith("ship/")}
     assert "ship/uss-dashiell-dd-659" in {r["participant"] for r in tarawa_ships}
     # each statement row carries its source's wording: what the ship did, in the source's words
-    dashiell_words = {r["statedAs"] for r in tarawa_ships if r["participant"] == "ship/uss-dashiell-dd-659"}
+    dashiell_words = {r["sourceWords"] for r in tarawa_ships if r["participant"] == "ship/uss-dashiell-dd-659"}
     assert any("lagoon" in w and "fire" in w for w in dashiell_words if w), dashiell_words
-    assert all(r["statedAs"] is None for r in tarawa_ships if not r["statement"])
+    assert all(r["sourceWords"] is None for r in tarawa_ships if not r["statement"])
+    # a statement cited by several sources: each row shows the words of its own source, not
+    # another's (Mississippi's turret fire: 43 killed in Wikipedia, 40 in the Army's history)
+    makin = rows(graph, "participants", event="event:battle-of-makin", **{"class": "tkg:Ship"})
+    wiki = [r for r in makin if r["source"] == "source/wikipedia-en-uss-mississippi-bb-41"]
+    assert wiki and not any("killed 40 men" in (r["sourceWords"] or "") for r in wiki)
     units = rows(graph, "participants", event="event:battle-of-tarawa", **{"class": "tkg:MilitaryUnit"})
     assert "unit/2nd-marine-division" in {r["participant"] for r in units}
     assert not any(r["participant"].startswith(("ship/", "person/")) for r in units)
@@ -502,22 +507,39 @@ def test_ships(graph):
 
 
 def test_source_claims(graph):
+    statement_class = URIRef(TKG + "Statement")
+    for name in ("stockman-1947-battle-for-tarawa", "tarawa-article-fr", "alexander-1993-across-the-reef"):
+        source = URIRef(ID + "source/" + name)
+        out = rows(graph, "source-claims", source=source)
+        citers = {citer for citation in graph.subjects(URIRef(TKG + "source"), source)
+                  for citer in graph.subjects(PROV.wasDerivedFrom, citation)} - {source}  # not its own record
+        statements = {str(c)[len(ID):] for c in citers if (c, RDF.type, statement_class) in graph}
+        entities = {str(c)[len(ID):] for c in citers if (c, RDF.type, statement_class) not in graph}
+        assert {r["statement"] for r in out if r["statement"]} == statements, name
+        assert {r["subject"] for r in out if not r["statement"]} == entities, name
+        assert all(r["property"] is None and r["statementRank"] is None for r in out if not r["statement"])
+        assert all(r["property"] and r["statementRank"] for r in out if r["statement"])
+    # a value given as text (the article's "early afternoon") is shown with its statement
+    article = rows(graph, "source-claims", source=URIRef(ID + "source/tarawa-article-fr"))
+    secured = next(r for r in article if r["statement"] == "statement/betio-secured-pointintime-article")
+    assert (secured["subject"], secured["property"], secured["value"]) == (
+        "event/betio-secured", "pointInTime", "en début d'après-midi [du 23 novembre]")
+    # qualifiers tell apart the rows of one subject and property: the calibres of Betio's guns
+    inventories = [r for r in article if r["subject"] == "place/betio" and r["property"] == "inventory"
+                   and r["equipment"]]
+    assert len({r["equipment"] for r in inventories}) == len(inventories) > 1
+    coastal = next(r for r in article if r["statement"] == "statement/betio-inventory-coastal-artillery-article")
+    assert coastal["statedAs"].startswith("Quatorze pièces d'artillerie côtière")
     source = URIRef(ID + "source/stockman-1947-battle-for-tarawa")
     out = rows(graph, "source-claims", source=source)
-    statement_class = URIRef(TKG + "Statement")
-    citers = {citer for citation in graph.subjects(URIRef(TKG + "source"), source)
-              for citer in graph.subjects(PROV.wasDerivedFrom, citation)} - {source}  # not its own record
-    statements = {str(c)[len(ID):] for c in citers if (c, RDF.type, statement_class) in graph}
-    entities = {str(c)[len(ID):] for c in citers if (c, RDF.type, statement_class) not in graph}
-    assert {r["statement"] for r in out if r["statement"]} == statements
-    assert {r["subject"] for r in out if not r["statement"]} == entities
-    assert all(r["property"] is None and r["statementRank"] is None for r in out if not r["statement"])
     # statements come first; each carries its value and rank
     first_entity = next(i for i, r in enumerate(out) if not r["statement"])
     assert all(r["statement"] for r in out[:first_entity])
     hall = next(r for r in out if r["statement"] == "statement/8th-marines-commander-hall")
     assert (hall["subject"], hall["property"], hall["value"], hall["statementRank"]) == (
         "unit/8th-marines", "commander", "person/elmer-e-hall", "NormalRank")
+    hermle = next(r for r in out if r["statement"] == "statement/2nd-marine-division-assistant-commander-hermle")
+    assert hermle["role"].lower().startswith("assistant division commander")
     assert hall["quote"].startswith("Col. Elmer E. Hall, commanding officer of the 8th Marines")
     # the article: a deprecated claim names its correction
     article = rows(graph, "source-claims", source=URIRef(ID + "source/tarawa-article-fr"))
