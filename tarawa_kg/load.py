@@ -19,7 +19,7 @@ _LINE = re.compile(r"at line (\d+)")
 
 _OTHER_SYNTAXES = {".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".trig": "trig",
                    ".nq": "nquads"}
-"""Suffixes read in another syntax than Turtle (N-Triples ``.nt`` is read as the Turtle it is)."""
+"""Suffixes read in another syntax than Turtle (N-Triples ``.nt`` is read strictly, see below)."""
 
 
 def parse_file(graph: Graph, path: Path | str) -> Graph:
@@ -40,11 +40,12 @@ def parse_file(graph: Graph, path: Path | str) -> Graph:
     if suffix not in (".ttl", ".nt"):
         known = ", ".join([".ttl", ".nt", *_OTHER_SYNTAXES])
         raise DataError(str(path), f"unknown RDF file suffix {path.suffix or '(none)'!r}: use one of {known}")
-    syntax = "N-Triples" if suffix == ".nt" else "Turtle"
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(str(path), f"cannot read file: {exc}") from exc
+    if suffix == ".nt":
+        return _parse_n_triples(graph, path, text)
     try:
         graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
     except BadSyntax as exc:
@@ -53,10 +54,27 @@ def parse_file(graph: Graph, path: Path | str) -> Graph:
         if line is None:
             match = _LINE.search(str(exc))
             line = int(match.group(1)) if match else None
-        raise DataError(str(path), f"{syntax} syntax error: {exc._why}", line) from exc
+        raise DataError(str(path), f"Turtle syntax error: {exc._why}", line) from exc
     except Exception as exc:  # rdflib raises plain exceptions for bad IRIs, literals, prefixes
         match = _LINE.search(str(exc))
-        raise DataError(str(path), f"{syntax} error: {exc}", int(match.group(1)) if match else None) from exc
+        raise DataError(str(path), f"Turtle error: {exc}", int(match.group(1)) if match else None) from exc
+    return graph
+
+
+def _parse_n_triples(graph: Graph, path: Path, text: str) -> Graph:
+    """Parse N-Triples strictly (no Turtle prefixes or abbreviations); on an error, name the first
+    line that does not parse on its own (N-Triples is one triple per line)."""
+    try:
+        graph.parse(data=text, format="nt")
+    except Exception:  # rdflib's N-Triples parser does not say which line failed: find it
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                try:
+                    Graph().parse(data=line, format="nt")
+                except Exception:
+                    raise DataError(str(path), f"N-Triples syntax error: not one complete triple: "
+                                               f"{line.strip()[:120]}", number) from None
+        raise DataError(str(path), "N-Triples syntax error") from None
     return graph
 
 
