@@ -58,14 +58,14 @@ def validate(root, files):
 
     Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
     the node is written in when it is one of FILES) and a summary; exits 1 when there is a violation."""
-    from tarawa_kg.load import load_project, load_shapes, subjects_by_file
+    from tarawa_kg.load import load_project, load_shapes
     from tarawa_kg.validate import validate_graph
 
     project = Project(root)
     click.echo(f"checkout: {project.root}", err=True)
-    graph = load_project(project, extra=files)
+    origins: dict = {}  # node → the user's files it is written in
+    graph = load_project(project, extra=files, origins=origins)
     report = validate_graph(graph, load_shapes(project))
-    origins = subjects_by_file(files)  # the user's files: say which one a result's node is written in
     for res in report.results:
         where = origins.get(res.focus_node)
         click.echo(res.line(graph) + (f"  (in {', '.join(where)})" if where else ""))
