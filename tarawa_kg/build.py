@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tarawa_kg.describe import describe_dataset, entity_counts
-from tarawa_kg.export import FORMATS, serialize_graph, write_atomic
+from tarawa_kg.export import FORMATS, canonical_triples, serialize_graph, serialize_triples, write_atomic
 from tarawa_kg.load import load_project, load_shapes
 from tarawa_kg.project import Project
 from tarawa_kg.validate import ValidationReport, validate_graph
@@ -56,9 +56,10 @@ def build(project: Project | None = None, out_dir: Path | str | None = None) -> 
                          lines=[r.line(graph) for r in report.results])
     if report.conforms:
         payloads = {}
+        triples = canonical_triples(graph)
         for fmt in BUILD_FORMATS:
             _rdflib_fmt, suffix, media_type = FORMATS[fmt]
-            payloads[BASENAME + suffix] = (media_type, serialize_graph(graph, fmt))
+            payloads[BASENAME + suffix] = (media_type, serialize_triples(triples, fmt))
         sizes = {name: (media, len(data)) for name, (media, data) in payloads.items()}
         payloads["void.ttl"] = ("text/turtle", serialize_graph(describe_dataset(graph, sizes)))
         result.files = [write_atomic(out / name, data) for name, (_m, data) in payloads.items()]

@@ -7,11 +7,14 @@ import tempfile
 from pathlib import Path
 
 import hashlib
+import json
 
-from rdflib import BNode, Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import URIRef
 
 from tarawa_kg.errors import ExportError
-from tarawa_kg.namespaces import DATASET, bind_prefixes
+from tarawa_kg.namespaces import DATASET, PREFIXES
+from tarawa_kg.store import as_knowledge_graph
 
 FORMATS = {
     "turtle": ("turtle", ".ttl", "text/turtle"),
@@ -23,89 +26,92 @@ FORMATS["ttl"] = FORMATS["turtle"]
 """Export format name → (rdflib format, file suffix, media type); ``ttl`` is another name for turtle."""
 
 
-def _bnode_labels(graph: Graph) -> dict[BNode, BNode]:
-    """Deterministic labels for the blank nodes of ``graph``, from what they say.
+def _bnode_labels(triples: list) -> dict:
+    """Deterministic labels for the blank nodes of ``triples`` (pyoxigraph terms), from what they say.
 
     A blank node's label is a hash of its incoming arcs (subject and predicate) and its outgoing
     arcs (predicate and object, blank objects by their own content, recursively). The curated data
-    uses blank nodes only for citations and geometries, which hang off one IRI each, so this is
-    exact for them; two blank nodes with identical surroundings get one label, which merges true
-    duplicates. (``rdflib.compare.to_canonical_graph`` gives the same guarantee for any graph but
-    takes about a minute on this one.)
+    uses blank nodes only for geometries (citations are named on load), which hang off one IRI
+    each, so this is exact for them; two blank nodes with identical surroundings get one label,
+    which merges true duplicates.
     """
-    cache: dict[BNode, str] = {}
+    outgoing: dict = {}
+    incoming: dict = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            outgoing.setdefault(t.subject, []).append(t)
+        if isinstance(t.object, ox.BlankNode):
+            incoming.setdefault(t.object, []).append(t)
+    cache: dict = {}
 
-    def content(node: BNode, trail: frozenset) -> str:
+    def content(node, trail: frozenset) -> str:
         if node in cache:
             return cache[node]
         parts = []
-        for p, o in graph.predicate_objects(node):
-            if isinstance(o, BNode):
-                obj = "[cycle]" if o in trail else "[" + content(o, trail | {node}) + "]"
+        for t in outgoing.get(node, ()):
+            if isinstance(t.object, ox.BlankNode):
+                obj = "[cycle]" if t.object in trail else "[" + content(t.object, trail | {node}) + "]"
             else:
-                obj = o.n3()
-            parts.append(p.n3() + " " + obj)
+                obj = str(t.object)
+            parts.append(str(t.predicate) + " " + obj)
         text = " ; ".join(sorted(parts))
         if not trail:
             cache[node] = text
         return text
 
     labels = {}
-    for node in {t for triple in graph for t in triple if isinstance(t, BNode)}:
-        incoming = sorted(("_" if isinstance(s, BNode) else s.n3()) + " " + p.n3()
-                          for s, p in graph.subject_predicates(node))
-        digest = hashlib.sha256((" | ".join(incoming) + " || " + content(node, frozenset()))
+    for node in set(outgoing) | set(incoming):
+        arcs = sorted(("_" if isinstance(t.subject, ox.BlankNode) else str(t.subject)) + " " + str(t.predicate)
+                      for t in incoming.get(node, ()))
+        digest = hashlib.sha256((" | ".join(arcs) + " || " + content(node, frozenset()))
                                 .encode("utf-8")).hexdigest()[:24]
-        labels[node] = BNode(f"b{digest}")
+        labels[node] = ox.BlankNode(f"b{digest}")
     return labels
 
 
-def canonical_graph(graph: Graph) -> Graph:
-    """A copy of ``graph`` with blank nodes relabelled deterministically and triples inserted in
-    sorted order, so that every serialiser walks it in the same order on every run."""
-    labels = _bnode_labels(graph)
-    canon = [tuple(labels.get(t, t) for t in triple) for triple in graph]
-    out = Graph()
-    bind_prefixes(out)
-    for triple in sorted(canon, key=lambda t: tuple(term.n3() for term in t)):
-        out.add(triple)
-    return out
+def canonical_triples(graph) -> list:
+    """The triples of ``graph`` (a :class:`~tarawa_kg.store.KnowledgeGraph` or an rdflib ``Graph``)
+    as pyoxigraph triples, blank nodes relabelled deterministically, sorted by their N-Triples
+    form: every serialiser then writes the same bytes on every run."""
+    triples = list(as_knowledge_graph(graph).oxigraph_triples())
+    labels = _bnode_labels(triples)
+    if labels:
+        triples = [ox.Triple(labels.get(t.subject, t.subject), t.predicate, labels.get(t.object, t.object))
+                   for t in triples]
+    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return triples
 
 
-def serialize_graph(graph: Graph, fmt: str = "turtle", graph_name: URIRef = DATASET) -> bytes:
-    """Serialise ``graph`` deterministically: same triples, same bytes.
+def serialize_graph(graph, fmt: str = "turtle", graph_name: URIRef = DATASET) -> bytes:
+    """Serialise ``graph`` deterministically (pyoxigraph's writers): same triples, same bytes.
 
-    :param graph: the graph
+    :param graph: a :class:`~tarawa_kg.store.KnowledgeGraph` or an rdflib ``Graph``
     :param fmt: one of :data:`FORMATS` (``turtle``, ``nt``, ``jsonld``, ``trig``)
     :param graph_name: the named graph used by the quad format (TriG)
-    :returns: UTF-8 bytes
+    :returns: UTF-8 bytes: Turtle and TriG with the project's prefixes, N-Triples one sorted line
+        per triple, JSON-LD in expanded form (one node object per subject, sorted by ``@id``)
     :raises ExportError: unknown format
     """
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    canon = canonical_graph(graph)
-    rdflib_format = FORMATS[fmt][0]
+    return serialize_triples(canonical_triples(graph), fmt, graph_name)
+
+
+def serialize_triples(triples: list, fmt: str, graph_name: URIRef = DATASET) -> bytes:
+    """Serialise triples already in canonical order (:func:`canonical_triples`) in ``fmt``; see
+    :func:`serialize_graph`."""
+    prefixes = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
     if fmt == "nt":
-        lines = canon.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
     if fmt == "trig":
-        ds = Dataset()
-        bind_prefixes(ds)
-        named = ds.graph(graph_name)
-        for triple in canon:
-            named.add(triple)
-        return ds.serialize(format="trig", encoding="utf-8")
+        name = ox.NamedNode(str(graph_name))
+        quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+        return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes)
     if fmt == "jsonld":
-        import json
-
-        from tarawa_kg.namespaces import PREFIXES
-        context = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
-        document = json.loads(canon.serialize(format="json-ld", context=context, encoding="utf-8"))
-        if isinstance(document, dict) and isinstance(document.get("@graph"), list):
-            # rdflib emits the nodes in hash order: sort them by @id
-            document["@graph"].sort(key=lambda node: json.dumps(node, sort_keys=True, ensure_ascii=False))
-        return (json.dumps(document, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return canon.serialize(format=rdflib_format, encoding="utf-8")
+        document = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD))
+        return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
 def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> Path:
@@ -162,7 +168,7 @@ def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> 
     return path
 
 
-def export_graph(graph: Graph, fmt: str, path: Path | str) -> Path:
+def export_graph(graph, fmt: str, path: Path | str) -> Path:
     """Serialise ``graph`` in ``fmt`` and write it atomically to ``path``.
 
     :returns: the path written

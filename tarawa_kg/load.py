@@ -1,173 +1,201 @@
-"""The one loader: builds the graph from the ontology and data files."""
+"""The one loader: builds the knowledge graph from the ontology and data files into the embedded
+Oxigraph store (:class:`~tarawa_kg.store.KnowledgeGraph`)."""
 
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 from typing import Iterable
 
-from rdflib import RDF, BNode, Graph, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
 
 from tarawa_kg.errors import DataError
-from tarawa_kg.namespaces import ID, TKG, bind_prefixes
+from tarawa_kg.namespaces import ID, TKG
 from tarawa_kg.project import Project
+from tarawa_kg.store import KnowledgeGraph, as_knowledge_graph, to_rdflib
 
-_LINE = re.compile(r"at line (\d+)")
+SYNTAXES = {
+    ".ttl": (ox.RdfFormat.TURTLE, "Turtle"),
+    ".nt": (ox.RdfFormat.N_TRIPLES, "N-Triples"),
+    ".jsonld": (ox.RdfFormat.JSON_LD, "JSON-LD"),
+    ".json": (ox.RdfFormat.JSON_LD, "JSON-LD"),
+    ".rdf": (ox.RdfFormat.RDF_XML, "RDF/XML"),
+    ".owl": (ox.RdfFormat.RDF_XML, "RDF/XML"),
+    ".trig": (ox.RdfFormat.TRIG, "TriG"),
+    ".nq": (ox.RdfFormat.N_QUADS, "N-Quads"),
+}
+"""File suffix → (pyoxigraph format, name of the syntax). Quad formats lose their graph names."""
+
+_BOM = b"\xef\xbb\xbf"
+_DEFAULT = ox.DefaultGraph()
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_CITATION = ox.NamedNode(str(TKG.Citation))
 
 
-_OTHER_SYNTAXES = {".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml", ".owl": "xml", ".trig": "trig",
-                   ".nq": "nquads"}
-"""Suffixes read in another syntax than Turtle (N-Triples ``.nt`` is read strictly, see below)."""
+def read_file(path: Path | str, prefixes: dict[str, str] | None = None) -> list[ox.Quad]:
+    """Parse one RDF file: its triples (the graph names of TriG and N-Quads dropped).
 
+    The syntax is chosen by the suffix (:data:`SYNTAXES`); N-Triples is read strictly (no Turtle
+    prefixes or abbreviations). Relative IRIs are resolved against the file's own ``file:`` IRI.
 
-def parse_file(graph: Graph, path: Path | str) -> Graph:
-    """Parse one RDF file into ``graph``: Turtle (and N-Triples), or by its suffix JSON-LD
-    (``.jsonld``, ``.json``), RDF/XML (``.rdf``, ``.owl``), TriG or N-Quads (their triples, all graphs merged).
-
-    :param graph: the graph to add the triples to
-    :param path: a ``.ttl`` file (or one of the suffixes above)
-    :returns: ``graph``
+    :param path: a ``.ttl``, ``.nt``, ``.jsonld``/``.json``, ``.rdf``/``.owl``, ``.trig`` or ``.nq`` file
+    :param prefixes: if given, filled with the prefixes the file declares (name → namespace)
+    :returns: pyoxigraph ``Quad`` objects of the default graph, in the file's order
     :raises DataError: the file is missing, unreadable, of an unknown suffix or not valid in its
-        syntax; the message names the file and, for a Turtle or N-Triples syntax error, the line
+        syntax; the message names the file and, for a syntax error, the line where it starts
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    other = _OTHER_SYNTAXES.get(suffix)
-    if other:
-        return _parse_other(graph, path, other)
-    if suffix not in (".ttl", ".nt"):
-        known = ", ".join([".ttl", ".nt", *_OTHER_SYNTAXES])
-        raise DataError(str(path), f"unknown RDF file suffix {path.suffix or '(none)'!r}: use one of {known}")
+    if suffix not in SYNTAXES:
+        raise DataError(str(path), f"unknown RDF file suffix {path.suffix or '(none)'!r}: use one of "
+                                   f"{', '.join(SYNTAXES)}")
+    fmt, name = SYNTAXES[suffix]
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(str(path), f"cannot read file: {exc}") from exc
-    if suffix == ".nt":
-        return _parse_n_triples(graph, path, text)
-    try:
-        graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-    except BadSyntax as exc:
-        line = getattr(exc, "lines", None)
-        line = line + 1 if isinstance(line, int) else None
-        if line is None:
-            match = _LINE.search(str(exc))
-            line = int(match.group(1)) if match else None
-        raise DataError(str(path), f"Turtle syntax error: {exc._why}", line) from exc
-    except Exception as exc:  # rdflib raises plain exceptions for bad IRIs, literals, prefixes
-        match = _LINE.search(str(exc))
-        raise DataError(str(path), f"Turtle error: {exc}", int(match.group(1)) if match else None) from exc
-    return graph
-
-
-def _parse_n_triples(graph: Graph, path: Path, text: str) -> Graph:
-    """Parse N-Triples strictly (no Turtle prefixes or abbreviations); on an error, name the first
-    line that does not parse on its own (N-Triples is one triple per line)."""
-    try:
-        graph.parse(data=text, format="nt")
-    except Exception:  # rdflib's N-Triples parser does not say which line failed: find it
-        for number, line in enumerate(text.splitlines(), start=1):
-            if line.strip() and not line.lstrip().startswith("#"):
-                try:
-                    Graph().parse(data=line, format="nt")
-                except Exception:
-                    raise DataError(str(path), f"N-Triples syntax error: not one complete triple: "
-                                               f"{line.strip()[:120]}", number) from None
-        raise DataError(str(path), "N-Triples syntax error") from None
-    return graph
-
-
-def _parse_other(graph: Graph, path: Path, syntax: str) -> Graph:
-    """Parse a file in a syntax other than Turtle into ``graph`` (quads lose their graph name)."""
-    from rdflib import Dataset
-
-    try:
-        if syntax in ("trig", "nquads"):
-            dataset = Dataset()
-            dataset.parse(path, format=syntax, publicID=path.resolve().as_uri())
-            for s, p, o, _g in dataset.quads((None, None, None, None)):
-                graph.add((s, p, o))
-        else:
-            graph.parse(path, format=syntax, publicID=path.resolve().as_uri())
+        data = path.read_bytes()
     except OSError as exc:
-        raise DataError(str(path), f"cannot read file: {exc}") from exc
-    except Exception as exc:  # rdflib's parsers raise various exceptions on bad input
-        raise DataError(str(path), f"not valid {syntax}: {exc}") from exc
+        raise DataError(str(path), f"cannot read file: {exc.strerror or exc}") from exc
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+    try:
+        parser = ox.parse(input=data, format=fmt, base_iri=path.resolve().as_uri())
+        quads = list(parser)
+        if prefixes is not None:
+            prefixes.update(parser.prefixes)
+        if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
+            quads = [q if q.graph_name == _DEFAULT else ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        return quads
+    except SyntaxError as exc:
+        why = exc.msg if isinstance(exc.msg, str) else str(exc)
+        line = exc.lineno if isinstance(exc.lineno, int) and exc.lineno > 0 else None
+        raise DataError(str(path), f"{name} syntax error: {_short_reason(why)}", line) from None
+    except (ValueError, OSError) as exc:
+        raise DataError(str(path), f"not valid {name}: {exc}") from None
+
+
+def _short_reason(message: str) -> str:
+    """pyoxigraph's message without its own "Parser error at line L column C:" prefix."""
+    head, sep, tail = message.partition(": ")
+    return tail if sep and head.startswith("Parser error") else message
+
+
+def parse_file(graph, path: Path | str):
+    """Parse one RDF file into ``graph`` (a :class:`KnowledgeGraph` or an rdflib ``Graph``).
+
+    :returns: ``graph``
+    :raises DataError: see :func:`read_file`
+    """
+    prefixes: dict[str, str] = {}
+    triples = read_file(path, prefixes)
+    if isinstance(graph, KnowledgeGraph):
+        graph.prefixes.update(prefixes)
+        graph.extend(triples)
+    else:
+        for t in triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
     return graph
 
 
-def load_files(paths: Iterable[Path | str]) -> Graph:
-    """Load Turtle files into one new graph, with the project's prefixes bound.
+def load_files(paths: Iterable[Path | str], name_citations_: bool = False) -> KnowledgeGraph:
+    """Load RDF files into one new knowledge graph.
 
-    :param paths: Turtle files, parsed in the order given
-    :returns: an rdflib ``Graph``
+    :param paths: files, parsed in the order given (suffixes as in :data:`SYNTAXES`)
+    :param name_citations_: give blank-node citations their IRIs (:func:`name_citations`)
+    :returns: a :class:`KnowledgeGraph`
     :raises DataError: a file cannot be read or parsed
     """
-    graph = Graph()
-    bind_prefixes(graph)
+    triples: list = []
+    prefixes: dict[str, str] = {}
     for path in paths:
-        parse_file(graph, path)
-    return graph
+        triples.extend(read_file(path, prefixes))
+    if name_citations_:
+        triples = _named_citations(triples)
+    return KnowledgeGraph(triples, prefixes)
 
 
 def load_project(project: Project | None = None, extra: Iterable[Path | str] = (),
-                 origins: dict[URIRef, list[str]] | None = None) -> Graph:
+                 origins: dict[URIRef, list[str]] | None = None) -> KnowledgeGraph:
     """Build the knowledge graph: the ontology, every ``data/*.ttl`` and any ``extra`` files.
 
     :param project: the checkout (default: :class:`Project` ())
-    :param extra: further Turtle files to merge (for example a user's own data to validate)
+    :param extra: further RDF files to merge (for example a user's own data to validate)
     :param origins: if given, filled with IRI → the ``extra`` files (as given) where it is a
         subject, to say in which of a user's files a validation result's node is written
-    :returns: one rdflib ``Graph`` (about 20,000 triples for the curated data)
+    :returns: a :class:`KnowledgeGraph` (about 21,000 triples for the curated data), citations named
     :raises DataError: a file cannot be read or parsed
     """
     project = project or Project()
-    graph = load_files(project.graph_files)
+    triples: list = []
+    prefixes: dict[str, str] = {}
+    for path in project.graph_files:
+        triples.extend(read_file(path, prefixes))
     for path in extra:
-        # parsed on its own (sharing the prefixes) to know its subjects, then merged
-        part = parse_file(Graph(namespace_manager=graph.namespace_manager), path)
+        part = read_file(path, prefixes)
         if origins is not None:
-            for subject in set(part.subjects()):
-                if isinstance(subject, URIRef):
-                    origins.setdefault(subject, []).append(str(path))
-        graph += part
-    return name_citations(graph)
+            for subject in {t.subject for t in part if isinstance(t.subject, ox.NamedNode)}:
+                origins.setdefault(URIRef(subject.value), []).append(str(path))
+        triples.extend(part)
+    return KnowledgeGraph(_named_citations(triples), prefixes)
 
 
-def citation_iri(graph: Graph, citation: BNode) -> URIRef:
+def citation_iri(graph, citation) -> URIRef:
     """The IRI of a citation: ``id/reference/`` + 16 hex digits of the SHA-256 of its content.
 
     The content is the citation's own triples (source, locator, quote, type) in N-Triples form,
     sorted, so the IRI depends on nothing else: equal citations share one IRI, as Wikidata's
     reference nodes do, and the IRI changes only when the citation's text changes.
+
+    :param graph: an rdflib ``Graph`` (or a :class:`KnowledgeGraph`)
+    :param citation: the citation's blank node (rdflib)
     """
-    lines = sorted(f"{p.n3()} {o.n3()}" for p, o in graph.predicate_objects(citation))
+    return _citation_iri([(p, o) for p, o in graph.predicate_objects(citation)])
+
+
+def _citation_iri(pairs) -> URIRef:
+    lines = sorted(f"{p.n3()} {o.n3()}" for p, o in pairs)
     digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
     return ID[f"reference/{digest}"]
 
 
-def name_citations(graph: Graph) -> Graph:
-    """Give every blank-node ``tkg:Citation`` of ``graph`` its IRI (:func:`citation_iri`), in place.
+def _named_citations(triples: list) -> list:
+    """``triples`` with every blank-node ``tkg:Citation`` replaced by its IRI (:func:`citation_iri`)."""
+    citations = {t.subject for t in triples
+                 if t.predicate == _RDF_TYPE and t.object == _CITATION and isinstance(t.subject, ox.BlankNode)}
+    if not citations:
+        return triples
+    content: dict[ox.BlankNode, list] = {c: [] for c in citations}
+    for t in triples:
+        if t.subject in content:
+            content[t.subject].append((to_rdflib(t.predicate), to_rdflib(t.object)))
+    names = {c: ox.NamedNode(str(_citation_iri(pairs))) for c, pairs in content.items()}
+    return [ox.Quad(names.get(t.subject, t.subject), t.predicate, names.get(t.object, t.object))
+            if t.subject in names or t.object in names else t for t in triples]
+
+
+def name_citations(graph):
+    """Give every blank-node ``tkg:Citation`` of ``graph`` its IRI (:func:`citation_iri`).
 
     Data files write citations as blank nodes (``prov:wasDerivedFrom [ a tkg:Citation ; … ]``);
     named, they can be referred to from outside and are the same in every store and export.
 
-    :returns: ``graph``
+    :param graph: a :class:`KnowledgeGraph` or an rdflib ``Graph``
+    :returns: a :class:`KnowledgeGraph` with the citations named
     """
-    renames = {node: citation_iri(graph, node) for node in graph.subjects(RDF.type, TKG.Citation)
-               if isinstance(node, BNode)}
-    for node, iri in renames.items():
-        for p, o in list(graph.predicate_objects(node)):
-            graph.remove((node, p, o))
-            graph.add((iri, p, o))
-        for s, p in list(graph.subject_predicates(node)):
-            graph.remove((s, p, node))
-            graph.add((s, p, iri))
-    return graph
+    kg = as_knowledge_graph(graph)
+    return KnowledgeGraph(_named_citations(list(kg.oxigraph_triples())), kg.prefixes)
 
 
 def load_shapes(project: Project | None = None) -> Graph:
-    """Load the SHACL shapes of the project (``ontology/shapes.ttl`` and ``ontology/shapes/*.ttl``)."""
+    """Load the SHACL shapes of the project (``ontology/shapes.ttl`` and ``ontology/shapes/*.ttl``).
+
+    :returns: an rdflib ``Graph`` (pySHACL's input)
+    :raises DataError: a shapes file cannot be read or parsed
+    """
     project = project or Project()
-    return load_files(project.shape_files)
+    graph = Graph()
+    from tarawa_kg.namespaces import bind_prefixes
+
+    bind_prefixes(graph)
+    for path in project.shape_files:
+        parse_file(graph, path)
+    return graph

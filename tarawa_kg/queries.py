@@ -7,8 +7,8 @@ A saved query is ``queries/<name>.rq``. It starts with a comment block::
     # param: side  IRI  optional  — restrict to one belligerent
 
 Parameters are bound as RDF terms through an inline ``VALUES`` block placed at the start of the
-query's ``WHERE`` group, so a local run (rdflib) and a remote run (any SPARQL 1.1 endpoint) see the
-same query. Values are serialised as SPARQL terms and the bound query is parsed again to check that
+query's ``WHERE`` group, so the embedded Oxigraph store and a remote SPARQL 1.1 endpoint see the
+same query (:func:`bind_query`). Values are serialised as SPARQL terms and the bound query is parsed again to check that
 each parameter still binds exactly the term given: a value can never change the query's structure.
 """
 
@@ -20,13 +20,14 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from rdflib import Graph, Literal, URIRef, Variable
+from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from tarawa_kg.errors import ParameterError, QueryNotFound
 from tarawa_kg.namespaces import PREFIXES
 from tarawa_kg.project import Project
+from tarawa_kg.store import from_rdflib
 
 PARAM_KINDS = ("IRI", "string", "integer", "date")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
@@ -232,33 +233,36 @@ def param_terms(query: SavedQuery, params: Mapping[str, str | object] | None = N
     return terms
 
 
-def bind_query(query: SavedQuery, params: Mapping[str, str | object] | None = None) -> str:
+def bind_query(query: SavedQuery, params: Mapping[str, str | object] | None = None,
+               local: bool = False) -> str:
     """The query text with parameters bound.
 
     :param query: a saved query
     :param params: name → value; a value is a string (parsed per the parameter's kind) or an
         rdflib term. Missing optional parameters are left unbound.
+    :param local: for the embedded Oxigraph store, which reads ``\\u`` escapes only inside
+        strings (values written in N-Triples form); otherwise for any SPARQL 1.1 endpoint
+        (backslashes written so that an engine that expands ``\\u`` escapes first reads the same)
     :returns: SPARQL text with one ``VALUES`` block at the start of the ``WHERE`` group
     :raises ParameterError: unknown or missing parameter, invalid value, or a value that would not
         bind as given
     """
-    from rdflib.plugins.sparql import prepareQuery
-
     terms = param_terms(query, params)
     if not terms:
         return query.text
     names = sorted(terms)
+    write = (lambda t: str(from_rdflib(t))) if local else sparql_term
     block = ("VALUES (" + " ".join(f"?{n}" for n in names) + ") { ("
-             + " ".join(sparql_term(terms[n]) for n in names) + ") }")
-    match = None
-    for candidate in _WHERE.finditer(query.text):
-        line_start = query.text.rfind("\n", 0, candidate.start()) + 1
-        if not query.text[line_start:candidate.start()].lstrip().startswith("#"):
-            match = candidate
-            break
-    if match is None:
-        raise ParameterError(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in")
-    text = query.text[:match.end()] + "\n  " + block + "\n" + query.text[match.end():]
+             + " ".join(write(terms[n]) for n in names) + ") }")
+    try:
+        text = insert_block(query.text, block)
+    except ValueError:
+        raise ParameterError(f"query {query.name!r} has no WHERE {{ … }} to bind parameters in") from None
+    if local:
+        _check_block(block, names, terms)
+        return text
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
         bound = _values_bindings(prepareQuery(text).algebra)
     except Exception as exc:
@@ -267,6 +271,35 @@ def bind_query(query: SavedQuery, params: Mapping[str, str | object] | None = No
         if bound.get(Variable(name)) != {terms[name]}:
             raise ParameterError(f"parameter {name}: value {str(terms[name])!r} cannot be bound safely")
     return text
+
+
+def insert_block(text: str, block: str) -> str:
+    """``text`` with ``block`` placed at the start of its first ``WHERE`` group (a ``WHERE`` in a
+    comment line is skipped).
+
+    >>> insert_block("SELECT * WHERE { ?s ?p ?o }", "VALUES ?s { <http://e/a> }")
+    'SELECT * WHERE {\n  VALUES ?s { <http://e/a> }\n ?s ?p ?o }'
+
+    :raises ValueError: the query has no ``WHERE {``
+    """
+    for candidate in _WHERE.finditer(text):
+        line_start = text.rfind("\n", 0, candidate.start()) + 1
+        if not text[line_start:candidate.start()].lstrip().startswith("#"):
+            return text[:candidate.end()] + "\n  " + block + "\n" + text[candidate.end():]
+    raise ValueError("the query has no WHERE { … }")
+
+
+def _check_block(block: str, names: list[str], terms: dict) -> None:
+    """Check with Oxigraph's own parser that ``block`` alone binds exactly ``terms``: a complete
+    ``VALUES`` clause of one row, so that placed in a query it cannot change its structure."""
+    import pyoxigraph as ox
+
+    try:
+        rows = [[solution[n] for n in names] for solution in ox.Store().query(f"SELECT * WHERE {{ {block} }}")]
+    except SyntaxError:
+        rows = []
+    if rows != [[from_rdflib(terms[n]) for n in names]]:
+        raise ParameterError(f"parameter value(s) {', '.join(names)} cannot be bound safely")
 
 
 # ------------------------------------------------------------------------- results
@@ -301,21 +334,27 @@ def to_python(term):
     return str(term)
 
 
-def _check_class(graph: Graph, spec: QueryParam, term: URIRef, raw) -> None:
-    """Raise :class:`ParameterError` unless ``term`` is an instance of ``spec.rdf_class`` in ``graph``
+def _check_class(kg, spec: QueryParam, term: URIRef, raw) -> None:
+    """Raise :class:`ParameterError` unless ``term`` is an instance of ``spec.rdf_class`` in ``kg``
     (directly or through ``rdfs:subClassOf``)."""
-    classes = set(graph.objects(term, RDF.type))
-    if any(spec.rdf_class in graph.transitive_objects(c, RDFS.subClassOf) for c in classes):
+    if kg.ask(f"ASK {{ <{term}> a/<{RDFS.subClassOf}>* <{spec.rdf_class}> }}"):
         return
-    found = "a " + ", ".join(sorted(graph.qname(c) for c in classes)) if classes else "of no class"
-    raise ParameterError(f"parameter {spec.name}: {raw} is {found}, not a {graph.qname(spec.rdf_class)}")
+    _names, rows = kg.select(f"SELECT DISTINCT ?c WHERE {{ <{term}> a ?c }} ORDER BY ?c")
+    classes = [row[0] for row in rows]
+    qname = kg.graph.namespace_manager.normalizeUri
+    found = "a " + ", ".join(qname(c) for c in classes) if classes else "of no class"
+    raise ParameterError(f"parameter {spec.name}: {raw} is {found}, not a {qname(spec.rdf_class)}")
 
 
-def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object] | None = None,
+def run_query(graph, query: SavedQuery | str, params: Mapping[str, object] | None = None,
               project: Project | None = None) -> QueryResult:
-    """Run a saved query on a local graph with rdflib.
+    """Run a saved query on the local graph, on the embedded Oxigraph store.
 
-    :param graph: the knowledge graph (from :func:`tarawa_kg.load_project`)
+    Parameters are bound as RDF terms in a ``VALUES`` block checked by Oxigraph's parser
+    (:func:`bind_query` with ``local=True``).
+
+    :param graph: the knowledge graph (from :func:`tarawa_kg.load_project`), or an rdflib
+        ``Graph`` (copied into a store first)
     :param query: a :class:`SavedQuery` or its name
     :param params: parameter values (see :func:`bind_query`)
     :returns: a :class:`QueryResult`
@@ -324,6 +363,9 @@ def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object
         misspelt entity would otherwise give an empty result), or one naming a thing of the wrong
         class (``event=side:japan``)
     """
+    from tarawa_kg.store import as_knowledge_graph
+
+    kg = as_knowledge_graph(graph)
     if isinstance(query, str):
         query = get_query(query, project)
     terms = param_terms(query, params)
@@ -331,10 +373,9 @@ def run_query(graph: Graph, query: SavedQuery | str, params: Mapping[str, object
         spec = query.param(name)
         if spec.kind != "IRI":
             continue
-        if (term, None, None) not in graph and (None, None, term) not in graph:
+        if not kg.ask(f"ASK {{ {{ <{term}> ?p ?o }} UNION {{ ?s ?p <{term}> }} }}"):
             raise ParameterError(f"parameter {name}: {params[name]} is not in the graph (misspelt?)")
         if spec.rdf_class:
-            _check_class(graph, spec, term, params[name])
-    result = graph.query(bind_query(query, terms))
-    variables = [str(v) for v in result.vars]
-    return QueryResult(variables, [tuple(row) for row in result])
+            _check_class(kg, spec, term, params[name])
+    variables, rows = kg.select(bind_query(query, terms, local=True))
+    return QueryResult(variables, rows)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from tarawa_kg.errors import DataError
 from tarawa_kg.namespaces import SHAPES
+from tarawa_kg.store import as_knowledge_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -64,10 +65,12 @@ class ValidationReport:
 
     :param conforms: ``True`` when there is no result of severity Violation (warnings allowed)
     :param results: every result, violations first, then sorted by focus node and message
+    :param graph: the W3C SHACL validation report (``sh:ValidationReport``) as an rdflib graph
     """
 
     conforms: bool
     results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph | None = None
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -115,25 +118,34 @@ def _results(report_graph: Graph, shapes: Graph) -> list[ValidationResult]:
     return out
 
 
-def validate_graph(data: Graph, shapes: Graph) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` with pySHACL (SHACL Core and SHACL-SPARQL).
+def validate_graph(data, shapes: Graph) -> ValidationReport:
+    """Validate ``data`` against ``shapes``: SHACL Core by pySHACL, SHACL-SPARQL constraints on the
+    embedded Oxigraph store (:mod:`tarawa_kg.rules`), in one W3C SHACL validation report.
 
     The data graph is expected to contain the ontology already (class hierarchy for
     ``sh:targetClass``); no inference is run.
 
-    :param data: the knowledge graph
+    :param data: the knowledge graph (a :class:`~tarawa_kg.store.KnowledgeGraph`, or an rdflib
+        ``Graph``, copied into a store first)
     :param shapes: the shapes graph
-    :returns: a :class:`ValidationReport`; ``conforms`` ignores warnings and infos
-    :raises DataError: the shapes graph is not valid SHACL
+    :returns: a :class:`ValidationReport` (its ``graph`` is the report graph); ``conforms``
+        ignores warnings and infos
+    :raises DataError: the shapes graph is not valid SHACL, or a SPARQL constraint cannot be run
     """
     from pyshacl import validate  # heavy import, only when validating
 
+    from tarawa_kg.rules import evaluate, without_sparql_constraints
+
+    kg = as_knowledge_graph(data)
     _conforms, report_graph, text = validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, abort_on_first=False,
-        allow_warnings=True,
+        kg.graph, shacl_graph=without_sparql_constraints(shapes), inference="none", advanced=True,
+        abort_on_first=False, allow_warnings=True, inplace=True,
     )
     if not isinstance(report_graph, Graph):  # pySHACL reports a broken shapes graph this way
         raise DataError("shapes", f"the SHACL shapes cannot be used: {text}")
+    report_node = report_graph.value(None, RDF.type, SH.ValidationReport)
+    evaluate(kg, shapes, report_graph, report_node)
     results = _results(report_graph, shapes)
-    return ValidationReport(conforms=not any(r.severity == "Violation" for r in results),
-                            results=results)
+    conforms = not any(r.severity == "Violation" for r in results)
+    report_graph.set((report_node, SH.conforms, Literal(conforms)))
+    return ValidationReport(conforms=conforms, results=results, graph=report_graph)

@@ -165,7 +165,7 @@ def test_validate_reads_json_ld_by_its_suffix(run, tmp_path):
     broken = tmp_path / "broken.jsonld"
     broken.write_text('{"@id": ', encoding="utf-8")
     result = run("validate", broken)
-    assert result.exit_code == 2 and "broken.jsonld: not valid json-ld" in result.output
+    assert result.exit_code == 2 and "broken.jsonld:1: JSON-LD syntax error" in result.output
 
 
 def test_export_dash_is_standard_output(run, tmp_path, monkeypatch):
