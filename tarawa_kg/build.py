@@ -9,6 +9,7 @@ from pathlib import Path
 from tarawa_kg.describe import describe_dataset, entity_counts
 from tarawa_kg.export import FORMATS, canonical_triples, serialize_graph, serialize_triples, write_atomic
 from tarawa_kg.load import load_project, load_shapes
+from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
 from tarawa_kg.validate import ValidationReport, validate_graph
 
@@ -37,24 +38,27 @@ class BuildResult:
     seconds: float = 0.0
 
 
-def build(project: Project | None = None, out_dir: Path | str | None = None) -> BuildResult:
+def build(project: Project | None = None, out_dir: Path | str | None = None,
+          progress: Progress = quiet) -> BuildResult:
     """Load the ontology and data, validate them, and write the exports and the VoID description.
 
     Outputs (in ``out_dir``, default ``dist/``): ``tarawa-kg.ttl``, ``.nt``, ``.jsonld``,
     ``.trig`` and ``void.ttl``. Nothing is written when the graph does not conform, so a good
     earlier build is never replaced by a bad one; each file is written atomically.
 
+    :param progress: told which step runs (reading, validating, writing)
     :raises DataError: a file cannot be parsed
     :raises ExportError: an output cannot be written
     """
     start = time.perf_counter()
     project = project or Project()
     out = Path(out_dir) if out_dir else project.dist_dir
-    graph = load_project(project)
-    report = validate_graph(graph, load_shapes(project))
+    graph = load_project(project, progress=progress)
+    report = validate_graph(graph, load_shapes(project), progress)
     result = BuildResult(triples=len(graph), entities=entity_counts(graph), report=report,
                          lines=[r.line(graph) for r in report.results])
     if report.conforms:
+        progress(f"writing {', '.join(BUILD_FORMATS)} and void.ttl to {out}")
         payloads = {}
         triples = canonical_triples(graph)
         for fmt in BUILD_FORMATS:

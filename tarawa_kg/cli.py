@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from tarawa_kg.cli_common import ENDPOINT_OPTION, FORMAT_CHOICES, ROOT_OPTION, handle_errors
+from tarawa_kg.cli_common import ENDPOINT_OPTION, FORMAT_CHOICES, QUIET_OPTION, ROOT_OPTION, handle_errors
 from tarawa_kg.export import FORMATS
 from tarawa_kg.project import Project
 
@@ -25,15 +25,17 @@ def main():
 @ROOT_OPTION
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: dist/ in the checkout).")
+@QUIET_OPTION
 @handle_errors
-def build(root, out_dir):
+def build(root, out_dir, quiet):
     """Load the ontology and data, validate with SHACL, write dist/ (Turtle, N-Triples, JSON-LD,
     TriG, VoID/DCAT description) and print a summary."""
     from tarawa_kg.build import build as run_build
+    from tarawa_kg.progress import printer
 
     project = Project(root)
     click.echo(f"checkout: {project.root}", err=True)
-    result = run_build(project, out_dir)
+    result = run_build(project, out_dir, printer(quiet))
     click.echo(f"triples: {result.triples}")
     click.echo("entities per class:")
     for name, count in result.entities.items():
@@ -52,20 +54,31 @@ def build(root, out_dir):
 @main.command()
 @ROOT_OPTION
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the W3C SHACL validation report graph to this file: Turtle (.ttl) or "
+                   "JSON-LD (.jsonld, .json).")
+@QUIET_OPTION
 @handle_errors
-def validate(root, files):
-    """Validate the project data, plus any extra Turtle FILES, against the SHACL shapes.
+def validate(root, files, report_file, quiet):
+    """Validate the project data, plus any extra RDF FILES, against the SHACL shapes.
 
     Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
     the node is written in when it is one of FILES) and a summary; exits 1 when there is a violation."""
     from tarawa_kg.load import load_project, load_shapes
-    from tarawa_kg.validate import validate_graph
+    from tarawa_kg.progress import printer
+    from tarawa_kg.validate import validate_graph, write_report
 
     project = Project(root)
+    if report_file is not None:
+        write_report(None, report_file, check_only=True)
     click.echo(f"checkout: {project.root}", err=True)
+    progress = printer(quiet)
     origins: dict = {}  # node → the user's files it is written in
-    graph = load_project(project, extra=files, origins=origins)
-    report = validate_graph(graph, load_shapes(project))
+    graph = load_project(project, extra=files, origins=origins, progress=progress)
+    report = validate_graph(graph, load_shapes(project), progress)
+    if report_file is not None:
+        write_report(report, report_file)
+        click.echo(f"wrote {report_file}", err=True)
     for res in report.results:
         where = origins.get(res.focus_node)
         click.echo(res.line(graph) + (f"  (in {', '.join(where)})" if where else ""))
@@ -176,16 +189,18 @@ def export(root, fmt, output):
               help="Seconds after which a query is cut off.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Empty folder for the Oxigraph store (default: a temporary folder).")
+@QUIET_OPTION
 @handle_errors
-def serve(root, host, port, timeout_s, store):
+def serve(root, host, port, timeout_s, store, quiet):
     """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
     import shutil
     import signal
 
+    from tarawa_kg.progress import printer
     from tarawa_kg.serve import ensure_port_free, prepare_store, serve as start_server
 
     ensure_port_free(host, port)
-    prepared = prepare_store(Project(root), store)
+    prepared = prepare_store(Project(root), store, printer(quiet))
     process = start_server(prepared, host, port, timeout_s)
 
     def forward(_signum, _frame):  # SIGTERM: stop the server; the wait below then returns

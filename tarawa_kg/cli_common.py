@@ -17,6 +17,8 @@ ROOT_OPTION = click.option(
 ENDPOINT_OPTION = click.option(
     "--endpoint", metavar="URL", default=None,
     help="Run against this SPARQL 1.1 endpoint instead of the local graph.")
+QUIET_OPTION = click.option(
+    "--quiet", "-q", is_flag=True, help="Do not say on the error stream what the command is doing.")
 FORMAT_CHOICES = ("table", "csv", "tsv", "json")
 
 

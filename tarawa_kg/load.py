@@ -12,6 +12,7 @@ from rdflib import Graph, URIRef
 
 from tarawa_kg.errors import DataError
 from tarawa_kg.namespaces import ID, TKG
+from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
 from tarawa_kg.store import KnowledgeGraph, as_knowledge_graph, to_rdflib
 
@@ -114,28 +115,41 @@ def load_files(paths: Iterable[Path | str], name_citations_: bool = False) -> Kn
 
 
 def load_project(project: Project | None = None, extra: Iterable[Path | str] = (),
-                 origins: dict[URIRef, list[str]] | None = None) -> KnowledgeGraph:
+                 origins: dict[URIRef, list[str]] | None = None,
+                 progress: Progress = quiet) -> KnowledgeGraph:
     """Build the knowledge graph: the ontology, every ``data/*.ttl`` and any ``extra`` files.
 
     :param project: the checkout (default: :class:`Project` ())
     :param extra: further RDF files to merge (for example a user's own data to validate)
     :param origins: if given, filled with IRI → the ``extra`` files (as given) where it is a
         subject, to say in which of a user's files a validation result's node is written
+    :param progress: told what is being read
     :returns: a :class:`KnowledgeGraph` (about 21,000 triples for the curated data), citations named
     :raises DataError: a file cannot be read or parsed
     """
     project = project or Project()
     triples: list = []
     prefixes: dict[str, str] = {}
-    for path in project.graph_files:
+    files = project.graph_files
+    progress(f"reading {len(files)} files of {project.root}")
+    for path in files:
         triples.extend(read_file(path, prefixes))
     for path in extra:
+        progress(f"reading {path} ({_size(path)})")
         part = read_file(path, prefixes)
         if origins is not None:
             for subject in {t.subject for t in part if isinstance(t.subject, ox.NamedNode)}:
                 origins.setdefault(URIRef(subject.value), []).append(str(path))
         triples.extend(part)
+    progress(f"loading {len(triples):,} triples into the store")
     return KnowledgeGraph(_named_citations(triples), prefixes)
+
+
+def _size(path: Path | str) -> str:
+    try:
+        return f"{Path(path).stat().st_size / 1e6:.1f} MB"
+    except OSError:
+        return "unreadable"
 
 
 def citation_iri(graph, citation) -> URIRef:

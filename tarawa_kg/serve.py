@@ -11,6 +11,7 @@ from pathlib import Path
 from tarawa_kg.build import BASENAME, build
 from tarawa_kg.errors import EndpointError, TarawaKGError
 from tarawa_kg.oxigraph import load_store, read_only_command
+from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
 
 
@@ -32,7 +33,8 @@ class PreparedStore:
     triples: int
 
 
-def prepare_store(project: Project | None = None, location: Path | str | None = None) -> PreparedStore:
+def prepare_store(project: Project | None = None, location: Path | str | None = None,
+                  progress: Progress = quiet) -> PreparedStore:
     """Run ``build`` and load its N-Triples export into a new Oxigraph store, so that the store
     holds exactly what ``build`` exports.
 
@@ -43,12 +45,13 @@ def prepare_store(project: Project | None = None, location: Path | str | None = 
     if location and Path(location).exists() and any(Path(location).iterdir()):
         raise TarawaKGError(f"{location}: the store folder must be empty")
     with tempfile.TemporaryDirectory(prefix="tarawa-kg-build-") as tmp:
-        result = build(project, tmp)
+        result = build(project, tmp, progress)
         if not result.report.conforms:
             raise NotConforming(f"the graph does not conform ({result.report.summary()}); run "
                                 "'tarawa-kg validate' for the details")
         store = Path(location) if location else Path(tempfile.mkdtemp(prefix="tarawa-kg-store-"))
         store.mkdir(parents=True, exist_ok=True)
+        progress(f"loading the Oxigraph server's store {store}")
         load_store(store, Path(tmp) / f"{BASENAME}.nt")
     return PreparedStore(store, result.triples)
 

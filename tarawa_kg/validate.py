@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV, RDF
@@ -10,6 +11,7 @@ from rdflib.term import Node
 
 from tarawa_kg.errors import DataError
 from tarawa_kg.namespaces import SHAPES
+from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.store import as_knowledge_graph
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -118,7 +120,7 @@ def _results(report_graph: Graph, shapes: Graph) -> list[ValidationResult]:
     return out
 
 
-def validate_graph(data, shapes: Graph) -> ValidationReport:
+def validate_graph(data, shapes: Graph, progress: Progress = quiet) -> ValidationReport:
     """Validate ``data`` against ``shapes``: SHACL Core by pySHACL, SHACL-SPARQL constraints on the
     embedded Oxigraph store (:mod:`tarawa_kg.rules`), in one W3C SHACL validation report.
 
@@ -128,6 +130,7 @@ def validate_graph(data, shapes: Graph) -> ValidationReport:
     :param data: the knowledge graph (a :class:`~tarawa_kg.store.KnowledgeGraph`, or an rdflib
         ``Graph``, copied into a store first)
     :param shapes: the shapes graph
+    :param progress: told which step runs
     :returns: a :class:`ValidationReport` (its ``graph`` is the report graph); ``conforms``
         ignores warnings and infos
     :raises DataError: the shapes graph is not valid SHACL, or a SPARQL constraint cannot be run
@@ -137,6 +140,7 @@ def validate_graph(data, shapes: Graph) -> ValidationReport:
     from tarawa_kg.rules import evaluate, without_sparql_constraints
 
     kg = as_knowledge_graph(data)
+    progress(f"validating {len(kg):,} triples: SHACL Core (pySHACL)")
     _conforms, report_graph, text = validate(
         kg.graph, shacl_graph=without_sparql_constraints(shapes), inference="none", advanced=True,
         abort_on_first=False, allow_warnings=True, inplace=True,
@@ -144,8 +148,38 @@ def validate_graph(data, shapes: Graph) -> ValidationReport:
     if not isinstance(report_graph, Graph):  # pySHACL reports a broken shapes graph this way
         raise DataError("shapes", f"the SHACL shapes cannot be used: {text}")
     report_node = report_graph.value(None, RDF.type, SH.ValidationReport)
+    progress("validating: SHACL-SPARQL constraints (Oxigraph)")
     evaluate(kg, shapes, report_graph, report_node)
     results = _results(report_graph, shapes)
     conforms = not any(r.severity == "Violation" for r in results)
     report_graph.set((report_node, SH.conforms, Literal(conforms)))
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
+
+
+REPORT_SYNTAXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
+"""Suffixes of ``validate --report`` files → rdflib serialisation."""
+
+
+def write_report(report: ValidationReport | None, path: Path | str, check_only: bool = False) -> None:
+    """Write the report graph (``sh:ValidationReport``) to ``path``, atomically, in Turtle or
+    JSON-LD by the suffix (:data:`REPORT_SYNTAXES`).
+
+    :param check_only: only check the suffix and the folder (before any work is done)
+    :raises ExportError: unknown suffix, missing folder, or the file cannot be written
+    """
+    from tarawa_kg.errors import ExportError
+    from tarawa_kg.export import write_atomic
+
+    path = Path(path)
+    syntax = REPORT_SYNTAXES.get(path.suffix.lower())
+    if syntax is None:
+        raise ExportError(f"{path}: the report is written as Turtle or JSON-LD: use one of "
+                          f"{', '.join(REPORT_SYNTAXES)}")
+    if not path.parent.is_dir():
+        raise ExportError(f"{path}: folder {path.parent} does not exist")
+    if check_only or report is None or report.graph is None:
+        return
+    graph = report.graph
+    graph.bind("sh", SH)
+    graph.bind("tkgsh", SHAPES)
+    write_atomic(path, graph.serialize(format=syntax, encoding="utf-8"), create_parents=False)
