@@ -57,9 +57,11 @@ def build(root, out_dir, quiet):
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the W3C SHACL validation report graph to this file: Turtle (.ttl) or "
                    "JSON-LD (.jsonld, .json).")
+@click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=20.0, show_default=True,
+              metavar="MB", help="Refuse FILES larger than this in total, before reading them.")
 @QUIET_OPTION
 @handle_errors
-def validate(root, files, report_file, quiet):
+def validate(root, files, report_file, max_mb, quiet):
     """Validate the project data, plus any extra RDF FILES, against the SHACL shapes.
 
     Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
@@ -74,7 +76,7 @@ def validate(root, files, report_file, quiet):
     click.echo(f"checkout: {project.root}", err=True)
     progress = printer(quiet)
     origins: dict = {}  # node → the user's files it is written in
-    graph = load_project(project, extra=files, origins=origins, progress=progress)
+    graph = load_project(project, extra=files, origins=origins, progress=progress, max_extra_mb=max_mb)
     report = validate_graph(graph, load_shapes(project), progress)
     if report_file is not None:
         write_report(report, report_file)

@@ -114,9 +114,15 @@ def load_files(paths: Iterable[Path | str], name_citations_: bool = False) -> Kn
     return KnowledgeGraph(triples, prefixes)
 
 
+MAX_EXTRA_MB = 20.0
+"""Default limit on the total size of the extra files :func:`load_project` reads (MB): above
+about 200,000 triples, SHACL Core validation by pySHACL takes minutes and gigabytes
+(``benchmarks/engine.py`` measures it)."""
+
+
 def load_project(project: Project | None = None, extra: Iterable[Path | str] = (),
                  origins: dict[URIRef, list[str]] | None = None,
-                 progress: Progress = quiet) -> KnowledgeGraph:
+                 progress: Progress = quiet, max_extra_mb: float | None = MAX_EXTRA_MB) -> KnowledgeGraph:
     """Build the knowledge graph: the ontology, every ``data/*.ttl`` and any ``extra`` files.
 
     :param project: the checkout (default: :class:`Project` ())
@@ -124,10 +130,14 @@ def load_project(project: Project | None = None, extra: Iterable[Path | str] = (
     :param origins: if given, filled with IRI → the ``extra`` files (as given) where it is a
         subject, to say in which of a user's files a validation result's node is written
     :param progress: told what is being read
+    :param max_extra_mb: refuse ``extra`` files larger than this in total (MB), before reading
+        anything; ``None`` for no limit
     :returns: a :class:`KnowledgeGraph` (about 21,000 triples for the curated data), citations named
-    :raises DataError: a file cannot be read or parsed
+    :raises DataError: a file cannot be read or parsed, or the ``extra`` files are over the limit
     """
     project = project or Project()
+    extra = list(extra)
+    _check_size(extra, max_extra_mb)
     triples: list = []
     prefixes: dict[str, str] = {}
     files = project.graph_files
@@ -143,6 +153,24 @@ def load_project(project: Project | None = None, extra: Iterable[Path | str] = (
         triples.extend(part)
     progress(f"loading {len(triples):,} triples into the store")
     return KnowledgeGraph(_named_citations(triples), prefixes)
+
+
+def _check_size(paths: list, max_mb: float | None) -> None:
+    """Raise :class:`DataError` naming the largest file when ``paths`` are over ``max_mb`` in total."""
+    if max_mb is None or not paths:
+        return
+    sizes = {}
+    for path in paths:
+        try:
+            sizes[str(path)] = Path(path).stat().st_size / 1e6
+        except OSError:
+            sizes[str(path)] = 0.0  # read_file names the problem
+    total = sum(sizes.values())
+    if total > max_mb:
+        largest = max(sizes, key=sizes.get)
+        raise DataError(largest, f"{total:.1f} MB of extra files is over the {max_mb:g} MB limit "
+                                 f"(SHACL Core validation of more takes minutes and gigabytes); "
+                                 f"raise it with --max-size")
 
 
 def _size(path: Path | str) -> str:

@@ -277,8 +277,8 @@ def insert_block(text: str, block: str) -> str:
     """``text`` with ``block`` placed at the start of its first ``WHERE`` group (a ``WHERE`` in a
     comment line is skipped).
 
-    >>> insert_block("SELECT * WHERE { ?s ?p ?o }", "VALUES ?s { <http://e/a> }")
-    'SELECT * WHERE {\n  VALUES ?s { <http://e/a> }\n ?s ?p ?o }'
+    >>> insert_block("SELECT * WHERE { ?s ?p ?o }", "VALUES ?s { <http://e/a> }").splitlines()
+    ['SELECT * WHERE {', '  VALUES ?s { <http://e/a> }', ' ?s ?p ?o }']
 
     :raises ValueError: the query has no ``WHERE {``
     """

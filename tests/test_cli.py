@@ -187,3 +187,34 @@ def test_validate_reads_the_checkout_it_is_run_in(run, project_copy, monkeypatch
     assert result.exit_code == 1
     assert f"checkout: {project_copy.root.resolve()}" in result.output
     assert "Violation: x:ship path=tkg:hullNumber" in result.output
+
+
+def test_validate_writes_the_w3c_report_and_refuses_files_over_the_limit(run, tmp_path):
+    from rdflib import Graph, Namespace
+
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    report = tmp_path / "report.ttl"
+    result = run("validate", "--quiet", "--report", report, RESOURCES / "invalid_hull_number.ttl")
+    assert result.exit_code == 1
+    graph = Graph().parse(report)
+    (node,) = graph.subjects(sh.conforms, None)
+    assert graph.value(node, sh.conforms).toPython() is False
+    (res,) = graph.objects(node, sh.result)
+    assert str(graph.value(res, sh.focusNode)) == "https://w3id.org/tarawa-kg/id/test/ship"
+    assert str(graph.value(res, sh.value)) == "CVE56"
+    assert "reading" not in result.output  # --quiet
+    bad_suffix = run("validate", "--report", tmp_path / "report.txt")
+    assert bad_suffix.exit_code == 2 and "report.txt: the report is written as Turtle or JSON-LD" in bad_suffix.output
+    big = tmp_path / "big.ttl"
+    big.write_bytes(b" " * 2_000_000)
+    refused = run("validate", "--max-size", "1", big)
+    assert refused.exit_code == 2
+    assert "big.ttl: 2.0 MB of extra files is over the 1 MB limit" in refused.output
+
+
+def test_build_says_what_it_does_unless_quiet(run, tmp_path):
+    said = run("build", "--out", tmp_path / "a")
+    assert said.exit_code == 0
+    assert "validating" in said.output and "SHACL-SPARQL constraints (Oxigraph)" in said.output
+    quiet = run("build", "--quiet", "--out", tmp_path / "b")
+    assert quiet.exit_code == 0 and "validating" not in quiet.output
