@@ -1,9 +1,11 @@
 """SHACL-SPARQL constraints (``sh:sparql``) evaluated on the embedded Oxigraph store.
 
 pySHACL evaluates a SPARQL constraint once per focus node on rdflib's SPARQL engine, which is the
-slow part of validation. Here each constraint runs once for all its focus nodes: the focus nodes
-are pre-bound through one ``VALUES ?this { … }`` block at the start of the query's ``WHERE``
-group (a blank focus node, which ``VALUES`` cannot hold, is pre-bound on its own). The results follow the
+slow part of validation. Here each constraint runs once for all its focus nodes: a query whose
+``WHERE`` group opens with a triple pattern on ``$this`` runs unbound and keeps the solutions of
+the focus nodes (the same, since every solution binds ``$this``); any other has the focus nodes
+pre-bound through one ``VALUES ?this { … }`` block at the start of its ``WHERE`` group (a blank
+focus node, which ``VALUES`` cannot hold, on its own). The results follow the
 SHACL 1.0 mapping of solutions to validation results (§ 5.3.2) as pySHACL applies it, and
 ``tests/test_rules.py`` holds the two against each other on every bad graph, the real data and the
 SHACL-SPARQL features below.
@@ -41,6 +43,7 @@ def _sh(name: str) -> URIRef:
 
 
 _PROJECTS_THIS = re.compile(r"\bSELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?(\*|[^{]*?[?$]this\b)", re.IGNORECASE)
+_BINDS_THIS_FIRST = re.compile(r"\bWHERE\s*\{\s*[?$]this\s", re.IGNORECASE)
 _PATH_VAR = re.compile(r"\$PATH\b")
 _MESSAGE_VAR = re.compile(r"\{[?$](\w+)\}")
 
@@ -185,9 +188,10 @@ def _solutions(kg: KnowledgeGraph, rule: SparqlConstraint, focus: list) -> list[
     """The solutions of ``rule`` with ``$this`` pre-bound to each focus node: dicts of variable
     name → pyoxigraph term (unbound variables absent).
 
-    IRIs and literals are pre-bound all at once through ``VALUES``; blank nodes (which ``VALUES``
-    cannot hold) one at a time through Oxigraph's substitutions (SPARQL SEP-0007), which need
-    ``$this`` in the projection."""
+    A query whose ``WHERE`` group opens with a triple pattern on ``$this`` binds ``$this`` in
+    every solution: it runs once unbound, and its solutions for the focus nodes are kept. Other
+    queries get IRIs and literals pre-bound all at once through ``VALUES``, and blank nodes (which
+    ``VALUES`` cannot hold) one at a time through Oxigraph's substitutions (SPARQL SEP-0007)."""
     query = rule.query
     if "currentShape" in query:
         if not isinstance(rule.shape, URIRef):
@@ -195,21 +199,33 @@ def _solutions(kg: KnowledgeGraph, rule: SparqlConstraint, focus: list) -> list[
         query = insert_values(query, ["currentShape"], [(from_rdflib(rule.shape),)])
     if not _PROJECTS_THIS.search(query):
         raise DataError("shapes", f"the SPARQL constraint of {rule.shape} must select $this")
+    if _BINDS_THIS_FIRST.search(query):
+        # $this is bound in every solution: the free query, kept to the focus nodes, is the same
+        # as pre-binding, and Oxigraph runs it in time linear in the data
+        wanted = set(focus)
+        return [row for row in _run(kg, rule, query, {}, None) if row.get("this") in wanted]
     batchable = [n for n in focus if not isinstance(n, ox.BlankNode)]
     runs = [(insert_values(query, ["this"], [(n,) for n in batchable]), {}, None)] if batchable else []
     runs += [(query, {ox.Variable("this"): n}, n) for n in focus if isinstance(n, ox.BlankNode)]
     out = []
-    for query, substitutions, node in runs:
-        try:
-            solutions = kg.store.query(query, substitutions=substitutions)
-        except SyntaxError as exc:
-            raise DataError("shapes", f"SPARQL syntax error in the constraint of {rule.shape}: {exc}") from None
-        names = [v.value for v in solutions.variables]
-        for solution in solutions:
-            row = {name: solution[i] for i, name in enumerate(names) if solution[i] is not None}
-            if node is not None:
-                row["this"] = node
-            out.append(row)
+    for text, substitutions, node in runs:
+        out.extend(_run(kg, rule, text, substitutions, node))
+    return out
+
+
+def _run(kg: KnowledgeGraph, rule: SparqlConstraint, query: str, substitutions: dict, node) -> list[dict]:
+    """The solutions of one run of ``query``, ``this`` set to ``node`` when it was substituted."""
+    try:
+        solutions = kg.store.query(query, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise DataError("shapes", f"SPARQL syntax error in the constraint of {rule.shape}: {exc}") from None
+    names = [v.value for v in solutions.variables]
+    out = []
+    for solution in solutions:
+        row = {name: solution[i] for i, name in enumerate(names) if solution[i] is not None}
+        if node is not None:
+            row["this"] = node
+        out.append(row)
     return out
 
 
