@@ -8,11 +8,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from tarawa_kg.build import BASENAME, build
+from tarawa_kg.build import BASENAME
+from tarawa_kg.export import serialize_graph, write_atomic
+from tarawa_kg.load import load_project, load_shapes
 from tarawa_kg.errors import EndpointError, TarawaKGError
 from tarawa_kg.oxigraph import load_store, read_only_command
 from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
+from tarawa_kg.validate import validate_graph
 
 
 class NotConforming(TarawaKGError):
@@ -35,8 +38,8 @@ class PreparedStore:
 
 def prepare_store(project: Project | None = None, location: Path | str | None = None,
                   progress: Progress = quiet) -> PreparedStore:
-    """Run ``build`` and load its N-Triples export into a new Oxigraph store, so that the store
-    holds exactly what ``build`` exports.
+    """Load and validate the graph as ``build`` does, and load the N-Triples that ``build``
+    exports into a new Oxigraph store, so that the store holds exactly what ``build`` exports.
 
     :param location: an empty or absent folder for the store (default: a new temporary folder)
     :raises NotConforming: the graph does not conform to the shapes
@@ -44,16 +47,19 @@ def prepare_store(project: Project | None = None, location: Path | str | None = 
     """
     if location and Path(location).exists() and any(Path(location).iterdir()):
         raise TarawaKGError(f"{location}: the store folder must be empty")
+    project = project or Project()
+    graph = load_project(project, progress=progress)
+    report = validate_graph(graph, load_shapes(project), progress)
+    if not report.conforms:
+        raise NotConforming(f"the graph does not conform ({report.summary()}); run "
+                            "'tarawa-kg validate' for the details")
     with tempfile.TemporaryDirectory(prefix="tarawa-kg-build-") as tmp:
-        result = build(project, tmp, progress)
-        if not result.report.conforms:
-            raise NotConforming(f"the graph does not conform ({result.report.summary()}); run "
-                                "'tarawa-kg validate' for the details")
+        data_file = write_atomic(Path(tmp) / f"{BASENAME}.nt", serialize_graph(graph, "nt"))
         store = Path(location) if location else Path(tempfile.mkdtemp(prefix="tarawa-kg-store-"))
         store.mkdir(parents=True, exist_ok=True)
         progress(f"loading the Oxigraph server's store {store}")
-        load_store(store, Path(tmp) / f"{BASENAME}.nt")
-    return PreparedStore(store, result.triples)
+        load_store(store, data_file)
+    return PreparedStore(store, len(graph))
 
 
 def ensure_port_free(host: str, port: int) -> None:
