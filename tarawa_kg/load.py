@@ -97,11 +97,10 @@ def parse_file(graph, path: Path | str):
     return graph
 
 
-def load_files(paths: Iterable[Path | str], name_citations_: bool = False) -> KnowledgeGraph:
+def load_files(paths: Iterable[Path | str]) -> KnowledgeGraph:
     """Load RDF files into one new knowledge graph.
 
     :param paths: files, parsed in the order given (suffixes as in :data:`SYNTAXES`)
-    :param name_citations_: give blank-node citations their IRIs (:func:`name_citations`)
     :returns: a :class:`KnowledgeGraph`
     :raises DataError: a file cannot be read or parsed
     """
@@ -109,8 +108,6 @@ def load_files(paths: Iterable[Path | str], name_citations_: bool = False) -> Kn
     prefixes: dict[str, str] = {}
     for path in paths:
         triples.extend(read_file(path, prefixes))
-    if name_citations_:
-        triples = _named_citations(triples)
     return KnowledgeGraph(triples, prefixes)
 
 

@@ -133,17 +133,14 @@ class KnowledgeGraph:
             raise AttributeError(name)
         return getattr(self.graph, name)
 
-    def select(self, sparql: str, bindings: dict | None = None) -> tuple[list[str], list[tuple]]:
+    def select(self, sparql: str) -> tuple[list[str], list[tuple]]:
         """Run a SPARQL SELECT on the store.
 
-        :param bindings: variable name → rdflib term, pre-bound by the engine (SPARQL SEP-0007
-            substitution: the value is never written into the query text)
         :returns: the projected variable names and the rows, one rdflib term (or ``None`` when
             unbound) per variable
         :raises SyntaxError: the query does not parse (pyoxigraph's message)
         """
-        substitutions = {ox.Variable(name): from_rdflib(term) for name, term in (bindings or {}).items()}
-        solutions = self.store.query(sparql, substitutions=substitutions)
+        solutions = self.store.query(sparql)
         names = [v.value for v in solutions.variables]
         rows = [tuple(to_rdflib(solution[i]) for i in range(len(names))) for solution in solutions]
         return names, rows
@@ -161,8 +158,3 @@ def as_knowledge_graph(graph) -> KnowledgeGraph:
     kg = KnowledgeGraph(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in graph)
     kg._graph = graph
     return kg
-
-
-def as_rdflib(graph) -> Graph:
-    """The rdflib ``Graph`` of a :class:`KnowledgeGraph` (its view), or ``graph`` itself."""
-    return graph.graph if isinstance(graph, KnowledgeGraph) else graph
