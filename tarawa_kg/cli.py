@@ -34,7 +34,8 @@ def build(root, out_dir, quiet):
     from tarawa_kg.progress import printer
 
     project = Project(root)
-    click.echo(f"checkout: {project.root}", err=True)
+    if not quiet:
+        click.echo(f"checkout: {project.root}", err=True)
     result = run_build(project, out_dir, printer(quiet))
     click.echo(f"triples: {result.triples}")
     click.echo("entities per class:")
@@ -57,7 +58,7 @@ def build(root, out_dir, quiet):
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the W3C SHACL validation report graph to this file: Turtle (.ttl) or "
                    "JSON-LD (.jsonld, .json).")
-@click.option("--max-size", "max_mb", type=click.FloatRange(0.001), default=20.0, show_default=True,
+@click.option("--max-size", "max_mb", type=click.FloatRange(0.001, 1e6), default=20.0, show_default=True,
               metavar="MB", help="Refuse FILES larger than this in total, before reading them.")
 @QUIET_OPTION
 @handle_errors
@@ -72,15 +73,17 @@ def validate(root, files, report_file, max_mb, quiet):
 
     project = Project(root)
     if report_file is not None:
-        write_report(None, report_file, check_only=True)
-    click.echo(f"checkout: {project.root}", err=True)
+        write_report(None, report_file, check_only=True, inputs=[*files, *project.graph_files, *project.shape_files])
+    if not quiet:
+        click.echo(f"checkout: {project.root}", err=True)
     progress = printer(quiet)
     origins: dict = {}  # node → the user's files it is written in
     graph = load_project(project, extra=files, origins=origins, progress=progress, max_extra_mb=max_mb)
     report = validate_graph(graph, load_shapes(project), progress)
     if report_file is not None:
         write_report(report, report_file)
-        click.echo(f"wrote {report_file}", err=True)
+        if not quiet:
+            click.echo(f"wrote {report_file}", err=True)
     for res in report.results:
         where = origins.get(res.focus_node)
         click.echo(res.line(graph) + (f"  (in {', '.join(where)})" if where else ""))

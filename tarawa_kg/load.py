@@ -154,7 +154,11 @@ def load_project(project: Project | None = None, extra: Iterable[Path | str] = (
 
 def _check_size(paths: list, max_mb: float | None) -> None:
     """Raise :class:`DataError` naming the largest file when ``paths`` are over ``max_mb`` in total."""
-    if max_mb is None or not paths:
+    if max_mb is None:
+        return
+    if not max_mb > 0:  # also refuses NaN
+        raise DataError("--max-size", f"{max_mb!r} is not a positive number of MB")
+    if not paths:
         return
     sizes = {}
     for path in paths:

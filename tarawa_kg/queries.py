@@ -226,7 +226,13 @@ def param_terms(query: SavedQuery, params: Mapping[str, str | object] | None = N
     terms = {}
     for name, raw in (params or {}).items():
         spec = query.param(name)
-        terms[name] = raw if isinstance(raw, (URIRef, Literal)) else parse_param_value(spec, str(raw))
+        if isinstance(raw, (URIRef, Literal)):
+            if (spec.kind == "IRI") != isinstance(raw, URIRef):
+                raise ParameterError(f"parameter {name}: {raw!r} is not of kind {spec.kind}")
+            sparql_term(raw)  # an IRI with characters no IRI may hold is refused here
+            terms[name] = raw
+        else:
+            terms[name] = parse_param_value(spec, str(raw))
     missing = [p.name for p in query.params if p.required and p.name not in terms]
     if missing:
         raise ParameterError(f"query {query.name!r} needs parameter(s): {', '.join(missing)}")
@@ -337,9 +343,9 @@ def to_python(term):
 def _check_class(kg, spec: QueryParam, term: URIRef, raw) -> None:
     """Raise :class:`ParameterError` unless ``term`` is an instance of ``spec.rdf_class`` in ``kg``
     (directly or through ``rdfs:subClassOf``)."""
-    if kg.ask(f"ASK {{ <{term}> a/<{RDFS.subClassOf}>* <{spec.rdf_class}> }}"):
+    if kg.ask(f"ASK {{ {sparql_term(term)} a/<{RDFS.subClassOf}>* {sparql_term(spec.rdf_class)} }}"):
         return
-    _names, rows = kg.select(f"SELECT DISTINCT ?c WHERE {{ <{term}> a ?c }} ORDER BY ?c")
+    _names, rows = kg.select(f"SELECT DISTINCT ?c WHERE {{ {sparql_term(term)} a ?c }} ORDER BY ?c")
     classes = [row[0] for row in rows]
     qname = kg.graph.namespace_manager.normalizeUri
     found = "a " + ", ".join(qname(c) for c in classes) if classes else "of no class"
@@ -373,7 +379,8 @@ def run_query(graph, query: SavedQuery | str, params: Mapping[str, object] | Non
         spec = query.param(name)
         if spec.kind != "IRI":
             continue
-        if not kg.ask(f"ASK {{ {{ <{term}> ?p ?o }} UNION {{ ?s ?p <{term}> }} }}"):
+        iri = sparql_term(term)  # checked by param_terms: no character that could leave the <…>
+        if not kg.ask(f"ASK {{ {{ {iri} ?p ?o }} UNION {{ ?s ?p {iri} }} }}"):
             raise ParameterError(f"parameter {name}: {params[name]} is not in the graph (misspelt?)")
         if spec.rdf_class:
             _check_class(kg, spec, term, params[name])

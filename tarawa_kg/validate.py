@@ -160,12 +160,15 @@ REPORT_SYNTAXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
 """Suffixes of ``validate --report`` files → rdflib serialisation."""
 
 
-def write_report(report: ValidationReport | None, path: Path | str, check_only: bool = False) -> None:
+def write_report(report: ValidationReport | None, path: Path | str, check_only: bool = False,
+                 inputs: list | None = None) -> None:
     """Write the report graph (``sh:ValidationReport``) to ``path``, atomically, in Turtle or
     JSON-LD by the suffix (:data:`REPORT_SYNTAXES`).
 
     :param check_only: only check the suffix and the folder (before any work is done)
-    :raises ExportError: unknown suffix, missing folder, or the file cannot be written
+    :param inputs: files the report must not replace (the data and shapes read, the user's files)
+    :raises ExportError: unknown suffix, missing folder, ``path`` is one of ``inputs``, or the
+        file cannot be written
     """
     from tarawa_kg.errors import ExportError
     from tarawa_kg.export import write_atomic
@@ -177,6 +180,8 @@ def write_report(report: ValidationReport | None, path: Path | str, check_only: 
                           f"{', '.join(REPORT_SYNTAXES)}")
     if not path.parent.is_dir():
         raise ExportError(f"{path}: folder {path.parent} does not exist")
+    if path.exists() and any(Path(i).exists() and path.samefile(i) for i in inputs or ()):
+        raise ExportError(f"{path}: is one of the files being validated; write the report elsewhere")
     if check_only or report is None or report.graph is None:
         return
     graph = report.graph

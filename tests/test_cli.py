@@ -218,3 +218,13 @@ def test_build_says_what_it_does_unless_quiet(run, tmp_path):
     assert "validating" in said.output and "SHACL-SPARQL constraints (Oxigraph)" in said.output
     quiet = run("build", "--quiet", "--out", tmp_path / "b")
     assert quiet.exit_code == 0 and "validating" not in quiet.output
+
+
+def test_report_never_replaces_a_file_being_validated(run, tmp_path):
+    mine = tmp_path / "mine.ttl"
+    mine.write_bytes((RESOURCES / "valid_extra_person.ttl").read_bytes())
+    before = mine.read_bytes()
+    result = run("validate", "--report", mine, mine)
+    assert result.exit_code == 2 and "is one of the files being validated" in result.output
+    assert mine.read_bytes() == before
+    assert run("validate", "--max-size", "nan", mine).exit_code == 2

@@ -116,3 +116,10 @@ def test_header_is_read(project):
     assert [p.name for p in query.params] == ["side", "event"]
     assert all(p.kind == "IRI" and not p.required for p in query.params)
     assert "deprecated" in query.description.lower()
+
+
+def test_rdflib_terms_given_as_parameters_are_checked(graph, project):
+    with pytest.raises(ParameterError, match="is not a valid IRI"):
+        run_query(graph, "casualties", {"side": URIRef("https://w3id.org/tarawa-kg/id/side/japan> ?p ?o } UNION { ?s ?p <http://x")})
+    with pytest.raises(ParameterError, match="is not of kind IRI"):
+        run_query(graph, "casualties", {"side": Literal("japan")})
