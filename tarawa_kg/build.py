@@ -8,10 +8,9 @@ from pathlib import Path
 
 from tarawa_kg.describe import describe_dataset, entity_counts
 from tarawa_kg.export import FORMATS, canonical_triples, serialize_graph, serialize_triples, write_atomic
-from tarawa_kg.load import load_project, load_shapes
 from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
-from tarawa_kg.validate import ValidationReport, validate_graph
+from tarawa_kg.validate import ValidationReport, validate_project
 
 BASENAME = "tarawa-kg"
 BUILD_FORMATS = ("turtle", "nt", "jsonld", "trig")
@@ -53,8 +52,7 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
     start = time.perf_counter()
     project = project or Project()
     out = Path(out_dir) if out_dir else project.dist_dir
-    graph = load_project(project, progress=progress)
-    report = validate_graph(graph, load_shapes(project), progress)
+    graph, report = validate_project(project, progress=progress)
     result = BuildResult(triples=len(graph), entities=entity_counts(graph), report=report,
                          lines=[r.line(graph) for r in report.results])
     if report.conforms:

@@ -67,9 +67,8 @@ def validate(root, files, report_file, max_mb, quiet):
 
     Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
     the node is written in when it is one of FILES) and a summary; exits 1 when there is a violation."""
-    from tarawa_kg.load import load_project, load_shapes
     from tarawa_kg.progress import printer
-    from tarawa_kg.validate import validate_graph, write_report
+    from tarawa_kg.validate import validate_project, write_report
 
     project = Project(root)
     if report_file is not None:
@@ -78,8 +77,7 @@ def validate(root, files, report_file, max_mb, quiet):
         click.echo(f"checkout: {project.root}", err=True)
     progress = printer(quiet)
     origins: dict = {}  # node → the user's files it is written in
-    graph = load_project(project, extra=files, origins=origins, progress=progress, max_extra_mb=max_mb)
-    report = validate_graph(graph, load_shapes(project), progress)
+    graph, report = validate_project(project, files, origins, progress, max_extra_mb=max_mb)
     if report_file is not None:
         write_report(report, report_file)
         if not quiet:
@@ -243,18 +241,16 @@ def publish(root, store_url, graph_iri, graph_param, force):
 
     Credentials, if the store needs them, come from the environment only:
     TARAWA_KG_STORE_USER, TARAWA_KG_STORE_PASSWORD and TARAWA_KG_STORE_AUTH (basic or digest)."""
-    from tarawa_kg.load import load_project, load_shapes
     from tarawa_kg.namespaces import DATASET
     from tarawa_kg.publish import auth_from_env, publish as send, redact
     from tarawa_kg.serve import NotConforming
-    from tarawa_kg.validate import validate_graph
+    from tarawa_kg.validate import validate_project
 
     if not store_url.startswith(("http://", "https://")):
         raise click.BadParameter(f"{redact(store_url)!r} is not an http(s) URL", param_hint="--endpoint")
     auth = auth_from_env()
     project = Project(root)
-    graph = load_project(project)
-    report = validate_graph(graph, load_shapes(project))
+    graph, report = validate_project(project)
     if not report.conforms and not force:
         raise NotConforming(f"the graph does not conform ({report.summary()}); nothing was published "
                             "(use --force to publish anyway)")

@@ -10,12 +10,11 @@ from pathlib import Path
 
 from tarawa_kg.build import BASENAME
 from tarawa_kg.export import serialize_graph, write_atomic
-from tarawa_kg.load import load_project, load_shapes
 from tarawa_kg.errors import EndpointError, TarawaKGError
 from tarawa_kg.oxigraph import load_store, read_only_command
 from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
-from tarawa_kg.validate import validate_graph
+from tarawa_kg.validate import validate_project
 
 
 class NotConforming(TarawaKGError):
@@ -47,9 +46,7 @@ def prepare_store(project: Project | None = None, location: Path | str | None = 
     """
     if location and Path(location).exists() and any(Path(location).iterdir()):
         raise TarawaKGError(f"{location}: the store folder must be empty")
-    project = project or Project()
-    graph = load_project(project, progress=progress)
-    report = validate_graph(graph, load_shapes(project), progress)
+    graph, report = validate_project(project, progress=progress)
     if not report.conforms:
         raise NotConforming(f"the graph does not conform ({report.summary()}); run "
                             "'tarawa-kg validate' for the details")

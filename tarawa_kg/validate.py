@@ -156,6 +156,25 @@ def validate_graph(data, shapes: Graph, progress: Progress = quiet) -> Validatio
     return ValidationReport(conforms=conforms, results=results, graph=report_graph)
 
 
+def validate_project(project=None, extra=(), origins: dict | None = None, progress: Progress = quiet,
+                     **load_options):
+    """Load the checkout (and any ``extra`` files) with :func:`~tarawa_kg.load.load_project` and
+    validate it against its own shapes: the first step of ``build``, ``validate``, ``serve`` and
+    ``publish``.
+
+    :param load_options: passed on to :func:`~tarawa_kg.load.load_project` (``max_extra_mb``)
+    :returns: ``(graph, report)``: the :class:`~tarawa_kg.store.KnowledgeGraph` and its
+        :class:`ValidationReport`
+    :raises DataError: a file cannot be read or parsed, or the shapes cannot be used
+    """
+    from tarawa_kg.load import load_project, load_shapes
+    from tarawa_kg.project import Project
+
+    project = project or Project()
+    graph = load_project(project, extra=extra, origins=origins, progress=progress, **load_options)
+    return graph, validate_graph(graph, load_shapes(project), progress)
+
+
 REPORT_SYNTAXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
 """Suffixes of ``validate --report`` files → rdflib serialisation."""
 

@@ -14,6 +14,7 @@ from rdflib.namespace import RDF
 from tarawa_kg import load_files, validate_graph
 from tarawa_kg.rules import evaluate, focus_nodes, sparql_constraints
 from tarawa_kg.store import as_knowledge_graph, to_rdflib
+from tarawa_kg.validate import _shape_name
 
 from conftest import RESOURCES
 
@@ -31,14 +32,6 @@ def _key(graph: Graph, node):
     return None if node is None else node.n3()
 
 
-def _owner(shapes: Graph, shape):
-    """The named shape a blank property shape or constraint belongs to."""
-    for prop in (SH.property, SH.sparql):
-        for owner in shapes.subjects(prop, shape):
-            return owner
-    return shape
-
-
 def report_rows(report: Graph, data: Graph, shapes: Graph) -> list[tuple]:
     """Every ``sh:ValidationResult`` of a report graph as (focus, path, value, shape, severity,
     messages), sorted."""
@@ -49,7 +42,7 @@ def report_rows(report: Graph, data: Graph, shapes: Graph) -> list[tuple]:
             _key(data, report.value(result, sh.focusNode)),
             _key(shapes, report.value(result, sh.resultPath)),
             _key(data, report.value(result, sh.value)),
-            _key(shapes, _owner(shapes, report.value(result, sh.sourceShape))),
+            _key(shapes, _shape_name(shapes, report.value(result, sh.sourceShape))),
             str(report.value(result, sh.resultSeverity)),
             tuple(sorted(str(m) for m in report.objects(result, sh.resultMessage))),
         ))
