@@ -87,10 +87,12 @@ def sampled_targets(kg, shapes: Graph, ours: list[tuple], size: int, keep=lambda
     those it does not (fixed seed), plus every reported node for which ``keep`` is true."""
     rng = random.Random(0)
     out = {}
+    reported_keys = {(row[3], row[0]) for row in ours}
     for shape in sorted(shapes.subjects(SH.sparql), key=str):
         focus = {to_rdflib(n) for n in focus_nodes(kg, shapes, shape)}
         focus = {n for n in focus if not isinstance(n, BNode)}
-        reported = {n for n in focus if any(row[0] == n.n3() and row[3] == _key(shapes, shape) for row in ours)}
+        shape_key = _key(shapes, shape)
+        reported = {n for n in focus if (shape_key, n.n3()) in reported_keys}
         chosen = {n for n in reported if keep(n)}
         for group in (sorted(reported, key=str), sorted(focus - reported, key=str)):
             chosen.update(rng.sample(group, min(size, len(group))))
@@ -157,11 +159,13 @@ def chosen_rows(rows: list[tuple], chosen: set) -> set:
 
 
 def test_generated_graphs_rules_equal_pyshacl(base_files, shapes):
-    """Every rule, on graphs made of several bad graphs: all of them in one graph, and two random
-    groups of five (fixed seeds); 10 reported and 10 unreported focus nodes per rule."""
-    groups = [BAD_FILES] + [random.Random(seed).sample(BAD_FILES, 5) for seed in (1, 2)]
+    """Every rule, on graphs made of several bad graphs: all of them in one graph, and a random
+    group of five (fixed seed); 4 (2 in the group of five) reported and as many unreported focus
+    nodes per rule (each one a pre-bound query in pySHACL, on rdflib: the cost of this test)."""
+    groups = [BAD_FILES, random.Random(1).sample(BAD_FILES, 5)]
     for group in groups:
-        compared = compare_with_pyshacl(load_files([*base_files, *group]), shapes, 10)
+        size = 4 if group is BAD_FILES else 2
+        compared = compare_with_pyshacl(load_files([*base_files, *group]), shapes, size)
         assert len({row[3] for row in compared}) >= (25 if group is BAD_FILES else 3)
 
 
