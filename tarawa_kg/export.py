@@ -12,18 +12,15 @@ import json
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from tarawa_kg import formats
 from tarawa_kg.errors import ExportError
 from tarawa_kg.namespaces import DATASET, PREFIXES
 from tarawa_kg.store import as_knowledge_graph
 
-FORMATS = {
-    "turtle": ("turtle", ".ttl", "text/turtle"),
-    "nt": ("nt", ".nt", "application/n-triples"),
-    "jsonld": ("json-ld", ".jsonld", "application/ld+json"),
-    "trig": ("trig", ".trig", "application/trig"),
-}
-FORMATS["ttl"] = FORMATS["turtle"]
-"""Export format name → (rdflib format, file suffix, media type); ``ttl`` is another name for turtle."""
+FORMATS = {name: (f.rdflib, f.suffix, f.media_type)
+           for name, f in [(n, formats.by_name(n)) for n in (*formats.EXPORT_NAMES, "ttl")]}
+"""Export format name → (rdflib format, file suffix, media type); ``ttl`` is another name for turtle.
+Derived from :data:`tarawa_kg.formats.REGISTRY`."""
 
 
 def _bnode_labels(triples: list) -> dict:
@@ -101,6 +98,7 @@ def serialize_triples(triples: list, fmt: str, graph_name: URIRef = DATASET) -> 
     """Serialise triples already in canonical order (:func:`canonical_triples`) in ``fmt``; see
     :func:`serialize_graph`."""
     prefixes = {prefix: str(ns) for prefix, ns in sorted(PREFIXES.items())}
+    fmt = formats.ALIASES.get(fmt, fmt)
     if fmt == "nt":
         lines = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8").splitlines()
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
@@ -133,23 +131,26 @@ def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> 
     path = Path(path)
     if str(path) in ("", "."):
         raise ExportError("no output file given")
-    if path.is_symlink():
-        path = path.resolve()
-    if path.exists() and not path.is_file():
-        raise ExportError(f"{path}: not a regular file (a folder, device or pipe); choose a file path")
-    if path.exists():
-        mode = path.stat().st_mode & 0o777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    if not create_parents and not path.parent.is_dir():
-        raise ExportError(f"{path}: folder {path.parent} does not exist")
     try:
+        if path.is_symlink():
+            path = path.resolve(strict=False)
+        if path.exists() and not path.is_file():
+            raise ExportError(f"{path}: not a regular file (a folder, device or pipe); choose a file path")
+        if path.exists():
+            mode = path.stat().st_mode & 0o777
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        if not create_parents and not path.parent.is_dir():
+            raise ExportError(f"{path}: folder {path.parent} does not exist")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"{path}: cannot write: {exc}") from exc
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
+                                   dir=path.parent)
+    except RuntimeError as exc:  # Python < 3.13: a symbolic-link loop
+        raise ExportError(f"{path}: cannot write: {exc}") from None
+    except OSError as exc:  # ELOOP, EACCES, EROFS, ENOTDIR …
+        raise ExportError(f"{text}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -168,10 +169,70 @@ def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> 
     return path
 
 
-def export_graph(graph, fmt: str, path: Path | str) -> Path:
-    """Serialise ``graph`` in ``fmt`` and write it atomically to ``path``.
+def output_format(path: Path | str | None, fmt: str | None = None) -> str:
+    """The export format for ``path``: ``fmt`` when given, else the one its suffix names
+    (:func:`tarawa_kg.formats.for_output`), else Turtle.
+
+    >>> output_format("x.nt"), output_format("x.nt", "turtle"), output_format(None), output_format("x.txt")
+    ('nt', 'turtle', 'turtle', 'turtle')
+    """
+    if fmt:
+        return fmt
+    found = formats.for_output(path) if path not in (None, "-") else None
+    return found.name if found else "turtle"
+
+
+def export_graph(graph, fmt: str | None, path: Path | str) -> Path:
+    """Serialise ``graph`` in ``fmt`` (``None``: by the suffix of ``path``, see :func:`output_format`)
+    and write it atomically to ``path``.
 
     :returns: the path written
     :raises ExportError: unknown format or unwritable path (nothing is left half-written)
     """
-    return write_atomic(path, serialize_graph(graph, fmt))
+    return write_atomic(path, serialize_graph(graph, output_format(path, fmt)))
+
+
+TEMP_MARK = "tkg"
+"""Temporary files are named ``.NAME.tkgPID-RANDOM.tmp``: the process id says whether they are stale."""
+
+
+def clean_stale_temporaries(folder: Path | str) -> list[Path]:
+    """Remove the temporary files and folders that earlier, killed runs left in ``folder``: those
+    named by :func:`write_atomic` (and ``build``'s staging folder) whose process is gone.
+
+    :returns: what was removed
+    """
+    import re
+    import shutil
+
+    pattern = re.compile(rf"^\..*\.{TEMP_MARK}(\d+)-[^/]*\.tmp$")
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match or _process_alive(int(match.group(1))):
+            continue
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry)
+        except OSError:
+            pass
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    return True
