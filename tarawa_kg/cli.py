@@ -195,12 +195,14 @@ def export(root, fmt, output):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(1, 86400),
-              help="Seconds after which a query is cut off.")
+              help="Seconds after which a query is cut off (the client gets HTTP 503).")
+@click.option("--allow-federation", is_flag=True,
+              help="Let queries use SERVICE (the server then fetches the URLs queries name); off by default.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Empty folder for the Oxigraph store (default: a temporary folder).")
 @QUIET_OPTION
 @handle_errors
-def serve(root, host, port, timeout_s, store, quiet):
+def serve(root, host, port, timeout_s, allow_federation, store, quiet):
     """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
     import shutil
     import signal
@@ -210,7 +212,7 @@ def serve(root, host, port, timeout_s, store, quiet):
 
     ensure_port_free(host, port)
     prepared = prepare_store(Project(root), store, printer(quiet))
-    process = start_server(prepared, host, port, timeout_s)
+    process = start_server(prepared, host, port, timeout_s, allow_federation)
 
     def forward(_signum, _frame):  # SIGTERM: stop the server; the wait below then returns
         process.terminate()
