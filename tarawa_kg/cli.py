@@ -250,12 +250,13 @@ def publish(root, store_url, graph_iri, graph_param, force):
     Credentials, if the store needs them, come from the environment only:
     TARAWA_KG_STORE_USER, TARAWA_KG_STORE_PASSWORD and TARAWA_KG_STORE_AUTH (basic or digest)."""
     from tarawa_kg.namespaces import DATASET
-    from tarawa_kg.publish import auth_from_env, publish as send, redact
+    from tarawa_kg.publish import auth_from_env, check_store, publish as send, redact
     from tarawa_kg.serve import NotConforming
     from tarawa_kg.validate import validate_project
 
     check_url(store_url, "--endpoint", redact(store_url))
     auth = auth_from_env()
+    check_store(store_url, graph_iri or str(DATASET), auth, graph_param)  # before the long work
     project = Project(root)
     graph, report = validate_project(project)
     if not report.conforms and not force:

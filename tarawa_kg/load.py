@@ -126,19 +126,25 @@ def _refuse_xml_entities(path: Path, data: bytes) -> None:
     try:
         safe_xml.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise DataError(str(path), f"RDF/XML with entity declarations or external references is refused "
-                                   f"(entity expansion is off): {exc}", _line_of(data, b"<!ENTITY")) from None
+        name = getattr(exc, "name", None)
+        external = getattr(exc, "sysid", None) or getattr(exc, "pubid", None)
+        what = (f"the XML entity {name!r}" + (f" ({external})" if external else "")) if name else "an external reference"
+        raise DataError(str(path), f"RDF/XML declaring {what} is refused: entity expansion and external "
+                                   f"references are off", _line_of(data, b"<!ENTITY")) from None
     except Exception:  # not well-formed: the RDF/XML parser says where
         return
 
 
 def _remote_contexts(path: Path, data: bytes, allow: bool) -> bytes:
     """JSON-LD ``data`` with every ``@context`` given as a URL replaced by the fetched context
-    (only when ``allow``); otherwise a :class:`DataError` naming the URL."""
+    (only when ``allow``); otherwise a :class:`DataError` naming the URL. JSON nested too deep
+    for Python's decoder is refused too (the JSON-LD parser would crash on it)."""
     try:
         document = json.loads(data)
     except ValueError:
-        return data  # the JSON-LD parser says where
+        return data  # the JSON-LD parser says where (it fetches nothing in any case)
+    except RecursionError:  # Oxigraph's JSON-LD parser would overflow its stack on it
+        raise DataError(str(path), "JSON nested deeper than about 1,000 levels is refused") from None
     urls: list[str] = []
 
     def visit(node, fetched: dict | None):
@@ -162,7 +168,10 @@ def _remote_contexts(path: Path, data: bytes, allow: bool) -> bytes:
                 out[key] = visit(value, fetched)
         return out
 
-    visit(document, None)
+    try:
+        visit(document, None)
+    except RecursionError:
+        raise DataError(str(path), "JSON nested deeper than about 1,000 levels is refused") from None
     if not urls:
         return data
     if not allow:
