@@ -27,7 +27,8 @@ def _bnode_labels(triples: list) -> dict:
     """Deterministic labels for the blank nodes of ``triples`` (pyoxigraph terms), from what they say.
 
     A blank node's label is a hash of its incoming arcs (subject and predicate) and its outgoing
-    arcs (predicate and object, blank objects by their own content, recursively). The curated data
+    arcs (predicate and object, blank objects by the digest of their own content, recursively,
+    without limit of depth). The curated data
     uses blank nodes only for geometries (citations are named on load), which hang off one IRI
     each, so this is exact for them; two blank nodes with identical surroundings get one label,
     which merges true duplicates.
@@ -39,28 +40,53 @@ def _bnode_labels(triples: list) -> dict:
             outgoing.setdefault(t.subject, []).append(t)
         if isinstance(t.object, ox.BlankNode):
             incoming.setdefault(t.object, []).append(t)
-    cache: dict = {}
+    acyclic: dict = {}  # node → digest of its content, for nodes whose content reaches no cycle
 
-    def content(node, trail: frozenset) -> str:
-        if node in cache:
-            return cache[node]
-        parts = []
-        for t in outgoing.get(node, ()):
-            if isinstance(t.object, ox.BlankNode):
-                obj = "[cycle]" if t.object in trail else "[" + content(t.object, trail | {node}) + "]"
-            else:
-                obj = str(t.object)
-            parts.append(str(t.predicate) + " " + obj)
-        text = " ; ".join(sorted(parts))
-        if not trail:
-            cache[node] = text
-        return text
+    def content(root) -> str:
+        """``root``'s outgoing arcs as text, a blank object by the digest of its own content, a
+        blank object already on the path as ``[cycle]``; iterative, so any depth of nesting."""
+        path: list[dict] = []
+        on_path: set = set()
+
+        def push(node) -> None:
+            path.append({"node": node, "arcs": outgoing.get(node, ()), "at": 0, "parts": [],
+                         "cyclic": False, "pending": None})
+            on_path.add(node)
+
+        push(root)
+        while True:
+            frame = path[-1]
+            if frame["at"] < len(frame["arcs"]):
+                t = frame["arcs"][frame["at"]]
+                frame["at"] += 1
+                if not isinstance(t.object, ox.BlankNode):
+                    frame["parts"].append(f"{t.predicate} {t.object}")
+                elif t.object in on_path:
+                    frame["parts"].append(f"{t.predicate} [cycle]")
+                    for open_frame in path:
+                        open_frame["cyclic"] = True
+                elif t.object in acyclic:
+                    frame["parts"].append(f"{t.predicate} [{acyclic[t.object]}]")
+                else:
+                    frame["pending"] = t.predicate
+                    push(t.object)
+                continue
+            path.pop()
+            on_path.discard(frame["node"])
+            text = " ; ".join(sorted(frame["parts"]))
+            if not path:
+                return text
+            digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+            if not frame["cyclic"]:
+                acyclic[frame["node"]] = digest
+            parent = path[-1]
+            parent["parts"].append(f"{parent['pending']} [{digest}]")
 
     labels = {}
     for node in set(outgoing) | set(incoming):
         arcs = sorted(("_" if isinstance(t.subject, ox.BlankNode) else str(t.subject)) + " " + str(t.predicate)
                       for t in incoming.get(node, ()))
-        digest = hashlib.sha256((" | ".join(arcs) + " || " + content(node, frozenset()))
+        digest = hashlib.sha256((" | ".join(arcs) + " || " + content(node))
                                 .encode("utf-8")).hexdigest()[:24]
         labels[node] = ox.BlankNode(f"b{digest}")
     return labels
