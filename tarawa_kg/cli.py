@@ -154,10 +154,9 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
     if graph_iri and not endpoint:
         raise click.UsageError("--graph applies to a remote endpoint: give --endpoint too")
     if endpoint:
-        check_url(endpoint, "--endpoint")
-    if endpoint:
         from tarawa_kg.remote import run_remote_query
 
+        check_url(endpoint, "--endpoint")
         result = run_remote_query(endpoint, saved, params, timeout=timeout, default_graph=graph_iri)
     else:
         from tarawa_kg.load import load_project

@@ -20,10 +20,6 @@ from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.project import Project
 from tarawa_kg.store import KnowledgeGraph, as_knowledge_graph, to_rdflib
 
-SYNTAXES = {suffix: (f.rdf_format, f.label) for f in formats.REGISTRY for suffix in f.suffixes}
-"""File suffix → (pyoxigraph format, name of the syntax), from :data:`tarawa_kg.formats.REGISTRY`.
-Quad formats lose their graph names."""
-
 _BOM = b"\xef\xbb\xbf"
 _DEFAULT = ox.DefaultGraph()
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")

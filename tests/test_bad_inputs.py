@@ -126,22 +126,25 @@ def test_build_reads_the_acceptable_ones_and_replaces_the_output(run, built_copy
 
 
 # ----------------------------------------------------------------- the set of outputs as a whole
-def staged(tmp_path, names, content):
-    staging = tmp_path / "out" / ".stage"
+SWAPPED = ["a.ttl", "b.nt", "void.ttl"]
+
+
+@pytest.fixture()
+def swap(tmp_path):
+    """An output folder with old files, and a staging folder inside it with the new ones."""
+    out = tmp_path / "out"
+    staging = out / ".stage"
     staging.mkdir(parents=True)
-    for name in names:
-        (staging / name).write_text(content + name)
-    return staging
+    for name in SWAPPED:
+        (out / name).write_text("old " + name)
+        (staging / name).write_text("new " + name)
+    return staging, out
 
 
-def test_outputs_are_swapped_in_together_despite_ctrl_c(tmp_path, monkeypatch):
+def test_outputs_are_swapped_in_together_despite_ctrl_c(swap, monkeypatch):
     from tarawa_kg import build as build_module
 
-    names = ["a.ttl", "b.nt", "void.ttl"]
-    out = tmp_path / "out"
-    staging = staged(tmp_path, names, "new ")
-    for name in names:
-        (out / name).write_text("old " + name)
+    staging, out = swap
     real_replace = os.replace
     calls = []
 
@@ -153,18 +156,14 @@ def test_outputs_are_swapped_in_together_despite_ctrl_c(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build_module.os, "replace", replace_then_interrupt)
     with pytest.raises(KeyboardInterrupt):
-        build_module._swap_in(staging, out, names)
-    assert [(out / n).read_text() for n in names] == ["new " + n for n in names]
+        build_module._swap_in(staging, out, SWAPPED)
+    assert [(out / n).read_text() for n in SWAPPED] == ["new " + n for n in SWAPPED]
 
 
-def test_a_failed_swap_puts_the_previous_outputs_back(tmp_path, monkeypatch):
+def test_a_failed_swap_puts_the_previous_outputs_back(swap, monkeypatch):
     from tarawa_kg import build as build_module
 
-    names = ["a.ttl", "b.nt", "void.ttl"]
-    out = tmp_path / "out"
-    staging = staged(tmp_path, names, "new ")
-    for name in names:
-        (out / name).write_text("old " + name)
+    staging, out = swap
     real_replace = os.replace
 
     def fail_on_void(src, dst):
@@ -174,8 +173,8 @@ def test_a_failed_swap_puts_the_previous_outputs_back(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build_module.os, "replace", fail_on_void)
     with pytest.raises(ExportError, match="No space left on device; the previous files are kept"):
-        build_module._swap_in(staging, out, names)
-    assert [(out / n).read_text() for n in names] == ["old " + n for n in names]
+        build_module._swap_in(staging, out, SWAPPED)
+    assert [(out / n).read_text() for n in SWAPPED] == ["old " + n for n in SWAPPED]
 
 
 def test_stale_temporaries_of_dead_runs_are_removed(tmp_path):
@@ -326,3 +325,12 @@ def test_query_endpoint_recognises_a_result_cut_short(run):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_readme_lists_the_accepted_files_of_the_registry():
+    from tarawa_kg.formats import REGISTRY
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Input files", 1)[1].split("###", 1)[0]
+    for spec in REGISTRY:
+        assert spec.label in section and all(f"`{s}`" in section for s in spec.suffixes), spec.name
