@@ -213,11 +213,15 @@ def _check_literals(path: Path, data: bytes, quads: list) -> None:
         f"BIND(STR(?o) AS ?lex) BIND({cast} AS ?v) FILTER(!BOUND(?v)) }}")]
     if bad:
         errors = []
-        for lit in sorted(bad, key=lambda t: _line_of(data, _quoted(t)) or 0):
+        found = []
+        for lit in bad:
+            quoted = _quoted(lit)
+            # the literal as Turtle and N-Triples write it, else its text anywhere (JSON-LD, RDF/XML)
+            line = _line_of(data, quoted + b"^^") or _line_of(data, quoted) or _line_of(data, lit.value.encode("utf-8"))
             kind = "xsd:" + lit.datatype.value[len(_XSD):]
-            errors.append(DataError(str(path), f'ill-typed literal {_quoted(lit).decode("utf-8")}^^{kind} '
-                                               f"(not a valid {kind})", _line_of(data, _quoted(lit))))
-        raise DataErrors(errors)
+            found.append((line or 0, DataError(str(path), f'ill-typed literal {quoted.decode("utf-8")}^^{kind} '
+                                                          f"(not a valid {kind})", line)))
+        raise DataErrors([error for _line, error in sorted(found, key=lambda pair: (pair[0], str(pair[1])))])
 
 
 def _quoted(lit: ox.Literal) -> bytes:

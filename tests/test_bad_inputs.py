@@ -334,3 +334,53 @@ def test_the_readme_lists_the_accepted_files_of_the_registry():
     section = readme.split("### Input files", 1)[1].split("###", 1)[0]
     for spec in REGISTRY:
         assert spec.label in section and all(f"`{s}`" in section for s in spec.suffixes), spec.name
+
+
+def test_a_real_process_prints_the_ill_typed_literals_and_nothing_else():
+    """In a process of its own, so that what rdflib's loggers would print reaches the real stderr."""
+    file = BAD / "ill-typed.ttl"
+    done = subprocess.run([sys.executable, "-m", "tarawa_kg", "validate", "-q", str(file)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == ["error: " + e.format(file=file) for e in EXPECTED["ill-typed.ttl"]["errors"]]
+
+
+def test_rdflib_logs_no_traceback_for_an_ill_typed_literal(caplog):
+    import tarawa_kg.load  # noqa: F401 - installs the filter
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    with caplog.at_level("DEBUG"):
+        assert Literal("twelve", datatype=XSD.integer).ill_typed
+    assert caplog.records == []
+
+
+def test_a_remote_context_is_fetched_when_allowed(tmp_path):
+    from tarawa_kg.errors import DataError
+    from tarawa_kg.load import read_file
+
+    class Context(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"@context": {"name": "http://schema.org/name"}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Context)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
+    file = tmp_path / "remote.jsonld"
+    file.write_text(json.dumps({"@context": url, "@id": "https://example.org/x", "name": "Betio"}))
+    try:
+        with pytest.raises(DataError, match=f"@context <{url}> is a remote document"):
+            read_file(file)
+        (quad,) = read_file(file, allow_remote_context=True)
+        assert (quad.predicate.value, quad.object.value) == ("http://schema.org/name", "Betio")
+    finally:
+        server.shutdown()
+        server.server_close()
