@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -103,36 +104,60 @@ def _staging_folder(out: Path) -> Path:
 
 def _swap_in(staging: Path, out: Path, names: list[str]) -> list[Path]:
     """Move the complete set of outputs from ``staging`` into ``out``, with Ctrl-C and SIGTERM held
-    back until the last one is in place, so that ``out`` never mixes two builds.
+    back until the last one is in place (then acted on as usual), so that ``out`` never mixes two
+    builds.
 
     :raises ExportError: a rename failed (the files already moved are put back as they were)
     """
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    moved: list[tuple[Path, Path | None]] = []
-    try:
-        for name in names:
-            target = out / name
-            backup = None
-            if target.exists():
-                backup = staging / f"{name}.previous"
+    with _signals_held():
+        moved: list[tuple[Path, Path | None]] = []
+        try:
+            for name in names:
+                target = out / name
+                backup = None
+                if target.exists():
+                    backup = staging / f"{name}.previous"
+                    try:
+                        os.link(target, backup)
+                    except OSError:  # no hard links on this file system
+                        shutil.copy2(target, backup)
+                os.replace(staging / name, target)
+                moved.append((target, backup))
+        except OSError as exc:
+            for target, backup in reversed(moved):
                 try:
-                    os.link(target, backup)
-                except OSError:  # no hard links on this file system
-                    shutil.copy2(target, backup)
-            os.replace(staging / name, target)
-            moved.append((target, backup))
-    except OSError as exc:
-        for target, backup in reversed(moved):
-            try:
-                if backup:
-                    os.replace(backup, target)
-                else:
-                    target.unlink()
-            except OSError:
-                pass
-        raise ExportError(f"{out}: cannot write the build there: {exc.strerror or exc}; "
-                          f"the previous files are kept") from None
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+                    if backup:
+                        os.replace(backup, target)
+                    else:
+                        target.unlink()
+                except OSError:
+                    pass
+            raise ExportError(f"{out}: cannot write the build there: {exc.strerror or exc}; "
+                              f"the previous files are kept") from None
     return [target for target, _backup in moved]
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Within the block, SIGINT and SIGTERM are only noted; on leaving it, the first one noted is
+    handed to the handler that was in place (Ctrl-C then raises ``KeyboardInterrupt``). Python
+    handlers, not a signal mask: a signal may be delivered to any thread of the process. Outside
+    the main thread, signals are not held."""
+    noted: list[int] = []
+    previous = {}
+    try:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda number, _frame: noted.append(number))
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if noted:
+            handler = previous.get(noted[0])
+            if callable(handler):
+                handler(noted[0], None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(noted[0])

@@ -25,7 +25,7 @@ CANCELLED = b"The SPARQL operation has been cancelled"
 """What Oxigraph writes into a streamed answer when its time limit cancels the query."""
 MAX_ANSWER_MB = 256
 """Answers larger than this are refused (HTTP 503): the gateway holds an answer whole before sending it."""
-_HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
+_HOP_BY_HOP = {"connection", "keep-alive", "expect", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                "transfer-encoding", "upgrade", "content-length", "host"}
 
 
