@@ -23,6 +23,8 @@ from urllib.parse import parse_qs, urlsplit
 
 CANCELLED = b"The SPARQL operation has been cancelled"
 """What Oxigraph writes into a streamed answer when its time limit cancels the query."""
+MAX_REQUEST_MB = 10
+"""Request bodies (queries sent by POST) larger than this are refused (HTTP 413)."""
 MAX_ANSWER_MB = 256
 """Answers larger than this are refused (HTTP 503): the gateway holds an answer whole before sending it."""
 _HOP_BY_HOP = {"connection", "keep-alive", "expect", "proxy-authenticate", "proxy-authorization", "te", "trailer",
@@ -88,6 +90,9 @@ class Gateway(ThreadingHTTPServer):
         self.timeout_s = timeout_s
         self.allow_federation = allow_federation
 
+    def handle_error(self, request, client_address):
+        """A client that went away mid-answer is no error of the server's: no traceback."""
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: Gateway
@@ -106,7 +111,18 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
 
     def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            self._answer(411, "send the request body with a Content-Length")
+            return
+        if not 0 <= length <= MAX_REQUEST_MB * 1e6:
+            self.close_connection = True
+            self._answer(413, f"the request body must have a Content-Length of at most {MAX_REQUEST_MB} MB")
+            return
         body = self.rfile.read(length) if length else b""
         query = query_text(self.command, self.path, self.headers, body)
         if query is not None and not self.server.allow_federation and uses_service(query):
