@@ -177,9 +177,11 @@ def export(root, fmt, output):
 
     The graph is written as loaded, without SHACL validation (quick); `build` validates first and
     writes nothing when the data does not conform."""
-    from tarawa_kg.export import output_format, serialize_graph, write_atomic
+    from tarawa_kg.export import check_output, output_format, serialize_graph, write_atomic
     from tarawa_kg.load import load_project
 
+    if output not in (None, "-"):
+        check_output(output)  # before the graph is loaded
     data = serialize_graph(load_project(Project(root)), output_format(output, fmt))
     if output is None or output == "-":
         sys.stdout.buffer.write(data)

@@ -138,18 +138,12 @@ def serialize_triples(triples: list, fmt: str, graph_name: URIRef = DATASET) -> 
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes)
 
 
-def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
+def check_output(path: Path | str, create_parents: bool = False) -> tuple[Path, int]:
+    """Check, before any work, that ``path`` can name an output file (see :func:`write_atomic`).
 
-    A failure at any point leaves ``path`` as it was (absent, or the previous complete file). An
-    existing file keeps its permissions; a new one gets the usual ones (0666 less the umask). A
-    symbolic link is followed; a folder, device or pipe is refused, and so is a path ending in a
-    separator (``out/``), which names a folder even when it does not exist yet.
-
-    :param create_parents: create missing parent folders (the build's ``dist/``); when false, a
-        missing folder is an error, so that a mistyped output path creates nothing
-    :raises ExportError: the file cannot be written, ``path`` is not a regular file, or (with
-        ``create_parents=False``) its folder does not exist
+    :returns: the file to write (a symbolic link followed) and the permissions it will get
+    :raises ExportError: ``path`` names a folder, device or pipe, ends in a separator, is a
+        symbolic-link loop, or (without ``create_parents``) its folder does not exist
     """
     text = os.fspath(path)
     if text.endswith(("/", os.sep)):
@@ -170,13 +164,33 @@ def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> 
             mode = 0o666 & ~umask
         if not create_parents and not path.parent.is_dir():
             raise ExportError(f"{path}: folder {path.parent} does not exist")
+    except RuntimeError as exc:  # Python < 3.13: a symbolic-link loop
+        raise ExportError(f"{text}: cannot write: {exc}") from None
+    except OSError as exc:  # ELOOP, EACCES, ENOTDIR …
+        raise ExportError(f"{text}: cannot write: {exc.strerror or exc}") from None
+    return path, mode
+
+
+def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
+
+    A failure at any point leaves ``path`` as it was (absent, or the previous complete file). An
+    existing file keeps its permissions; a new one gets the usual ones (0666 less the umask). A
+    symbolic link is followed; a folder, device or pipe is refused, and so is a path ending in a
+    separator (``out/``), which names a folder even when it does not exist yet.
+
+    :param create_parents: create missing parent folders (the build's ``dist/``); when false, a
+        missing folder is an error, so that a mistyped output path creates nothing
+    :raises ExportError: the file cannot be written, ``path`` is not a regular file, or (with
+        ``create_parents=False``) its folder does not exist
+    """
+    path, mode = check_output(path, create_parents)
+    try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
                                    dir=path.parent)
-    except RuntimeError as exc:  # Python < 3.13: a symbolic-link loop
-        raise ExportError(f"{path}: cannot write: {exc}") from None
-    except OSError as exc:  # ELOOP, EACCES, EROFS, ENOTDIR …
-        raise ExportError(f"{text}: cannot write: {exc.strerror or exc}") from None
+    except OSError as exc:  # EACCES, EROFS, ENOTDIR …
+        raise ExportError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -264,11 +264,13 @@ def test_export_follows_the_output_suffix(run, tmp_path):
     assert isinstance(json.loads((tmp_path / "graph.jsonld").read_text(encoding="utf-8")), list)
 
 
-def test_build_into_an_unwritable_place_fails_before_loading(run, tmp_path):
+def test_an_unwritable_output_fails_before_loading(run, tmp_path):
     (tmp_path / "file").write_text("")
     result = run("build", "-q", "--out", tmp_path / "file" / "dist")
     assert result.exit_code == 2
     assert result.output == f"error: {tmp_path / 'file' / 'dist'}: cannot write the build there: Not a directory\n"
+    result = run("export", "-o", tmp_path / "missing" / "x.nt")
+    assert result.output == f"error: {tmp_path / 'missing' / 'x.nt'}: folder {tmp_path / 'missing'} does not exist\n"
     assert "triples" not in result.output  # nothing was loaded
 
 
