@@ -4,6 +4,7 @@ Python traceback, never a half-written or mixed output, no temporary files left 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -297,36 +298,42 @@ def test_language_parameters_are_bcp47_tags(run):
     assert upper.exit_code == 0 and upper.output == lower.output and len(lower.output.splitlines()) > 1
 
 
-class _CutShort(BaseHTTPRequestHandler):
-    """An endpoint that answers HTTP 200 and a body cut short, as a streaming server does when its
-    time limit cancels a query after the first bytes went out."""
+@contextlib.contextmanager
+def answering(body: bytes, content_type: str):
+    """A local HTTP server answering every GET with HTTP 200, ``body`` and ``content_type``;
+    yields its URL."""
 
-    def do_GET(self):
-        body = b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled'
-        self.send_response(200)
-        self.send_header("Content-Type", "application/sparql-results+json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
-    def log_message(self, *args):
-        pass
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_query_endpoint_recognises_a_result_cut_short(run):
-    server = HTTPServer(("127.0.0.1", 0), _CutShort)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/query"
-    try:
-        from tarawa_kg.remote import select
+    """HTTP 200 and a body cut short, as a streaming server sends when its time limit cancels a
+    query after the first bytes went out."""
+    from tarawa_kg.remote import select
 
+    cut = b'{"head":{"vars":["n"]},"results":{"bindings":[The SPARQL operation has been cancelled'
+    with answering(cut, "application/sparql-results+json") as url:
         with pytest.raises(EndpointError, match="not complete SPARQL JSON results.*cancelled"):
             select(url, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", timeout=10)
         result = run("query", "timeline", "--endpoint", url)
         assert result.exit_code == 2 and "not complete SPARQL JSON results" in result.output
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_the_readme_lists_the_accepted_files_of_the_registry():
@@ -361,28 +368,11 @@ def test_a_remote_context_is_fetched_when_allowed(tmp_path):
     from tarawa_kg.errors import DataError
     from tarawa_kg.load import read_file
 
-    class Context(BaseHTTPRequestHandler):
-        def do_GET(self):
-            body = json.dumps({"@context": {"name": "http://schema.org/name"}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Context)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/context.jsonld"
-    file = tmp_path / "remote.jsonld"
-    file.write_text(json.dumps({"@context": url, "@id": "https://example.org/x", "name": "Betio"}))
-    try:
+    context = json.dumps({"@context": {"name": "http://schema.org/name"}}).encode()
+    with answering(context, "application/ld+json") as url:
+        file = tmp_path / "remote.jsonld"
+        file.write_text(json.dumps({"@context": url, "@id": "https://example.org/x", "name": "Betio"}))
         with pytest.raises(DataError, match=f"@context <{url}> is a remote document"):
             read_file(file)
         (quad,) = read_file(file, allow_remote_context=True)
         assert (quad.predicate.value, quad.object.value) == ("http://schema.org/name", "Betio")
-    finally:
-        server.shutdown()
-        server.server_close()
