@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import warnings
 from pathlib import Path
 from typing import Iterable
@@ -30,6 +31,16 @@ CHECKED_DATATYPES = ("integer", "decimal", "double", "float", "boolean", "date",
                      "yearMonthDuration", "dayTimeDuration")
 """XSD datatypes whose literals are checked on load (Oxigraph's casts): an ill-typed one such as
 ``"twelve"^^xsd:integer`` or ``"1943-13-45"^^xsd:date`` is an error."""
+INTEGER_RANGES = {
+    "nonNegativeInteger": (0, None), "positiveInteger": (1, None), "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1), "long": (-2**63, 2**63 - 1), "int": (-2**31, 2**31 - 1),
+    "short": (-2**15, 2**15 - 1), "byte": (-2**7, 2**7 - 1), "unsignedLong": (0, 2**64 - 1),
+    "unsignedInt": (0, 2**32 - 1), "unsignedShort": (0, 2**16 - 1), "unsignedByte": (0, 2**8 - 1),
+}
+"""The XSD types derived from ``xsd:integer`` and their bounds (XML Schema 1.1 Part 2 § 3.4), also
+checked on load: an Oxigraph store keeps their values as plain ``xsd:integer``, so that a
+``"-1"^^xsd:nonNegativeInteger`` could no longer be told from a valid number after loading."""
+_INTEGER_LEXICAL = re.compile(r"[+-]?[0-9]+")
 
 
 class _QuietIllTypedLiterals(logging.Filter):
@@ -198,17 +209,20 @@ def _fetch_context(path: Path, url: str):
 def _check_literals(path: Path, data: bytes, quads: list) -> None:
     """Raise :class:`DataErrors` with one line per ill-typed literal of the :data:`CHECKED_DATATYPES`."""
     checked = {ox.NamedNode(_XSD + name) for name in CHECKED_DATATYPES}
-    literals = list(dict.fromkeys(q.object for q in quads
-                                  if isinstance(q.object, ox.Literal) and q.object.datatype in checked))
+    ranges = {ox.NamedNode(_XSD + name): bounds for name, bounds in INTEGER_RANGES.items()}
+    literals = list(dict.fromkeys(q.object for q in quads if isinstance(q.object, ox.Literal)
+                                  and (q.object.datatype in checked or q.object.datatype in ranges)))
     if not literals:
         return
+    bad = [lit for lit in literals if lit.datatype in ranges and not _in_range(lit.value, *ranges[lit.datatype])]
     store = ox.Store()
     value = ox.NamedNode("urn:tarawa-kg:value")
-    store.extend(ox.Quad(ox.NamedNode(f"urn:tarawa-kg:{i}"), value, lit) for i, lit in enumerate(literals))
+    store.extend(ox.Quad(ox.NamedNode(f"urn:tarawa-kg:{i}"), value, lit)
+                 for i, lit in enumerate(literals) if lit.datatype in checked)
     cast = "?lex"
     for name in CHECKED_DATATYPES:
         cast = f"IF(?dt = xsd:{name}, xsd:{name}(?lex), {cast})"
-    bad = [row["o"] for row in store.query(
+    bad += [row["o"] for row in store.query(
         f"PREFIX xsd: <{_XSD}> SELECT ?o WHERE {{ ?s <{value.value}> ?o BIND(DATATYPE(?o) AS ?dt) "
         f"BIND(STR(?o) AS ?lex) BIND({cast} AS ?v) FILTER(!BOUND(?v)) }}")]
     if bad:
@@ -222,6 +236,14 @@ def _check_literals(path: Path, data: bytes, quads: list) -> None:
             found.append((line or 0, DataError(str(path), f'ill-typed literal {quoted.decode("utf-8")}^^{kind} '
                                                           f"(not a valid {kind})", line)))
         raise DataErrors([error for _line, error in sorted(found, key=lambda pair: (pair[0], str(pair[1])))])
+
+
+def _in_range(lexical: str, low: int | None, high: int | None) -> bool:
+    """Whether ``lexical`` is an integer literal within ``low``..``high`` (``None``: unbounded)."""
+    if not _INTEGER_LEXICAL.fullmatch(lexical):
+        return False
+    number = int(lexical)
+    return (low is None or number >= low) and (high is None or number <= high)
 
 
 def _quoted(lit: ox.Literal) -> bytes:
