@@ -174,7 +174,8 @@ def check_output(path: Path | str, create_parents: bool = False) -> tuple[Path, 
 def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> Path:
     """Write ``data`` to ``path`` through a temporary file in the same folder, renamed into place.
 
-    A failure at any point leaves ``path`` as it was (absent, or the previous complete file). An
+    A failure at any point leaves ``path`` as it was (absent, or the previous complete file); the
+    temporary files that killed earlier runs left in the folder are removed first. An
     existing file keeps its permissions; a new one gets the usual ones (0666 less the umask). A
     symbolic link is followed; a folder, device or pipe is refused, and so is a path ending in a
     separator (``out/``), which names a folder even when it does not exist yet.
@@ -187,6 +188,7 @@ def write_atomic(path: Path | str, data: bytes, create_parents: bool = True) -> 
     path, mode = check_output(path, create_parents)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_temporaries(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{TEMP_MARK}{os.getpid()}-", suffix=".tmp",
                                    dir=path.parent)
     except OSError as exc:  # EACCES, EROFS, ENOTDIR …

@@ -178,11 +178,16 @@ def test_a_failed_swap_puts_the_previous_outputs_back(swap, monkeypatch):
     assert [(out / n).read_text() for n in SWAPPED] == ["old " + n for n in SWAPPED]
 
 
+def dead_pid() -> str:
+    """The id of a process that has ended."""
+    return subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+
+
 def test_stale_temporaries_of_dead_runs_are_removed(tmp_path):
     from tarawa_kg.export import clean_stale_temporaries
 
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True).stdout.strip()
+    dead = dead_pid()
     stale_file = tmp_path / f".tarawa-kg.ttl.tkg{dead}-x1.tmp"
     stale_dir = tmp_path / f".tarawa-kg-build.tkg{dead}-x2.tmp"
     ours = tmp_path / f".tarawa-kg.nt.tkg{os.getpid()}-x3.tmp"
@@ -376,3 +381,11 @@ def test_a_remote_context_is_fetched_when_allowed(tmp_path):
             read_file(file)
         (quad,) = read_file(file, allow_remote_context=True)
         assert (quad.predicate.value, quad.object.value) == ("http://schema.org/name", "Betio")
+
+
+def test_an_export_removes_what_a_killed_export_left(run, tmp_path):
+    dead = dead_pid()
+    left = tmp_path / f".graph.ttl.tkg{dead}-abc.tmp"
+    left.write_text("")
+    assert run("export", "-o", tmp_path / "graph.ttl").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
