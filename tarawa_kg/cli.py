@@ -1,7 +1,8 @@
 """The ``tarawa-kg`` command line: a thin layer over the library.
 
-Exit codes: 0 success, 1 the data does not conform or a check failed, 2 bad usage or unreadable
-input (click's own usage errors also exit 2).
+Exit codes: 0 success, 1 the data does not conform or a check failed, 2 bad usage, unreadable
+input or an output that cannot be written (click's own usage errors also exit 2), 130 Ctrl-C,
+143 SIGTERM.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import click
 
-from tarawa_kg.cli_common import ENDPOINT_OPTION, FORMAT_CHOICES, QUIET_OPTION, ROOT_OPTION, handle_errors
-from tarawa_kg.export import FORMATS
+from tarawa_kg.cli_common import (ENDPOINT_OPTION, FORMAT_CHOICES, QUIET_OPTION, ROOT_OPTION, check_url,
+                                   handle_errors)
+from tarawa_kg.formats import EXPORT_NAMES, REPORT_FORMATS, suffix_list
 from tarawa_kg.project import Project
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,21 +54,24 @@ def build(root, out_dir, quiet):
         sys.exit(1)
 
 
-@main.command()
+@main.command(help="""Validate the project data, plus any extra RDF FILES, against the SHACL shapes.
+
+    FILES: """ + suffix_list() + """ (by the suffix).
+
+    Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
+    the node is written in when it is one of FILES) and a summary; exits 1 when there is a violation.""")
 @ROOT_OPTION
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the W3C SHACL validation report graph to this file: Turtle (.ttl) or "
-                   "JSON-LD (.jsonld, .json).")
+              help="Also write the W3C SHACL validation report graph to this file: Turtle or JSON-LD by "
+                   f"the suffix ({suffix_list(REPORT_FORMATS)}).")
 @click.option("--max-size", "max_mb", type=click.FloatRange(0.001, 1e6), default=20.0, show_default=True,
               metavar="MB", help="Refuse FILES larger than this in total, before reading them.")
+@click.option("--allow-remote-context", is_flag=True,
+              help="Fetch the remote JSON-LD @context documents FILES name (off: such a file is refused).")
 @QUIET_OPTION
 @handle_errors
-def validate(root, files, report_file, max_mb, quiet):
-    """Validate the project data, plus any extra RDF FILES, against the SHACL shapes.
-
-    Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
-    the node is written in when it is one of FILES) and a summary; exits 1 when there is a violation."""
+def validate(root, files, report_file, max_mb, allow_remote_context, quiet):
     from tarawa_kg.progress import printer
     from tarawa_kg.validate import validate_project, write_report
 
@@ -77,7 +82,8 @@ def validate(root, files, report_file, max_mb, quiet):
         click.echo(f"checkout: {project.root}", err=True)
     progress = printer(quiet)
     origins: dict = {}  # node → the user's files it is written in
-    graph, report = validate_project(project, files, origins, progress, max_extra_mb=max_mb)
+    graph, report = validate_project(project, files, origins, progress, max_extra_mb=max_mb,
+                                     allow_remote_context=allow_remote_context)
     if report_file is not None:
         write_report(report, report_file)
         if not quiet:
@@ -147,11 +153,10 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
     params = _parse_params(param_values)
     if graph_iri and not endpoint:
         raise click.UsageError("--graph applies to a remote endpoint: give --endpoint too")
-    if endpoint and not endpoint.startswith(("http://", "https://")):
-        raise click.BadParameter(f"{endpoint!r} is not an http(s) URL", param_hint="--endpoint")
     if endpoint:
         from tarawa_kg.remote import run_remote_query
 
+        check_url(endpoint, "--endpoint")
         result = run_remote_query(endpoint, saved, params, timeout=timeout, default_graph=graph_iri)
     else:
         from tarawa_kg.load import load_project
@@ -162,8 +167,8 @@ def query(root, endpoint, name, param_values, fmt, timeout, graph_iri):
 
 @main.command()
 @ROOT_OPTION
-@click.option("--format", "-f", "fmt", type=click.Choice(list(FORMATS)),
-              default="turtle", show_default=True, help="ttl is another name for turtle.")
+@click.option("--format", "-f", "fmt", type=click.Choice([*EXPORT_NAMES, "ttl"]), default=None,
+              help="ttl is another name for turtle. Default: the one the --output suffix names, else turtle.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (atomically); '-' or none: standard output.")
 @handle_errors
@@ -172,10 +177,12 @@ def export(root, fmt, output):
 
     The graph is written as loaded, without SHACL validation (quick); `build` validates first and
     writes nothing when the data does not conform."""
-    from tarawa_kg.export import serialize_graph, write_atomic
+    from tarawa_kg.export import check_output, output_format, serialize_graph, write_atomic
     from tarawa_kg.load import load_project
 
-    data = serialize_graph(load_project(Project(root)), fmt)
+    if output not in (None, "-"):
+        check_output(output)  # before the graph is loaded
+    data = serialize_graph(load_project(Project(root)), output_format(output, fmt))
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
@@ -189,12 +196,14 @@ def export(root, fmt, output):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(1, 86400),
-              help="Seconds after which a query is cut off.")
+              help="Seconds after which a query is cut off (the client gets HTTP 503).")
+@click.option("--allow-federation", is_flag=True,
+              help="Let queries use SERVICE (the server then fetches the URLs queries name); off by default.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Empty folder for the Oxigraph store (default: a temporary folder).")
 @QUIET_OPTION
 @handle_errors
-def serve(root, host, port, timeout_s, store, quiet):
+def serve(root, host, port, timeout_s, allow_federation, store, quiet):
     """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
     import shutil
     import signal
@@ -204,7 +213,7 @@ def serve(root, host, port, timeout_s, store, quiet):
 
     ensure_port_free(host, port)
     prepared = prepare_store(Project(root), store, printer(quiet))
-    process = start_server(prepared, host, port, timeout_s)
+    process = start_server(prepared, host, port, timeout_s, allow_federation)
 
     def forward(_signum, _frame):  # SIGTERM: stop the server; the wait below then returns
         process.terminate()
@@ -242,13 +251,13 @@ def publish(root, store_url, graph_iri, graph_param, force):
     Credentials, if the store needs them, come from the environment only:
     TARAWA_KG_STORE_USER, TARAWA_KG_STORE_PASSWORD and TARAWA_KG_STORE_AUTH (basic or digest)."""
     from tarawa_kg.namespaces import DATASET
-    from tarawa_kg.publish import auth_from_env, publish as send, redact
+    from tarawa_kg.publish import auth_from_env, check_store, publish as send, redact
     from tarawa_kg.serve import NotConforming
     from tarawa_kg.validate import validate_project
 
-    if not store_url.startswith(("http://", "https://")):
-        raise click.BadParameter(f"{redact(store_url)!r} is not an http(s) URL", param_hint="--endpoint")
+    check_url(store_url, "--endpoint", redact(store_url))
     auth = auth_from_env()
+    check_store(store_url, graph_iri or str(DATASET), auth, graph_param)  # before the long work
     project = Project(root)
     graph, report = validate_project(project)
     if not report.conforms and not force:

@@ -44,3 +44,25 @@ class ExportError(TarawaKGError):
 
 class EndpointError(TarawaKGError):
     """A SPARQL endpoint could not be reached or answered with an error."""
+
+
+class DataErrors(DataError):
+    """Several faults found in one file (for example each ill-typed literal): one line each.
+
+    :param errors: the :class:`DataError` of each fault, in the file's order
+    """
+
+    def __init__(self, errors: list[DataError]):
+        first = errors[0]
+        self.errors = list(errors)
+        super().__init__(first.path, first.reason, first.line)
+        self.args = ("\n".join(str(e) for e in self.errors),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+class DataWarning(UserWarning):
+    """A file was read, but what it contributes may not be what was meant (no triples, relative
+    IRIs resolved against the file's location, named graphs merged). The CLI prints these as
+    ``warning: …`` lines."""

@@ -67,6 +67,26 @@ def auth_from_env(environ=os.environ):
     raise TarawaKGError(f"{AUTH_ENV} must be 'basic' or 'digest', not {scheme!r}")
 
 
+def check_store(store_url: str, graph_iri: str = str(DATASET), auth=None, graph_param: str = "graph",
+                timeout: float = 15.0) -> None:
+    """Check, before the graph is built, that the store answers and accepts the credentials: one
+    bodiless ``HEAD`` request for the graph (a 404, no such graph yet, is fine).
+
+    :raises EndpointError: unreachable store, timeout, or HTTP 401/403
+    """
+    try:
+        response = requests.head(store_url, params={graph_param: graph_iri}, auth=auth, timeout=timeout,
+                                 headers={"User-Agent": USER_AGENT})
+    except requests.Timeout:
+        raise EndpointError(f"{redact(store_url)}: no answer within {timeout:g} s; nothing was published") from None
+    except requests.RequestException as exc:
+        raise EndpointError(f"{redact(store_url)}: cannot reach the store ({exc.__class__.__name__}); "
+                            f"nothing was published") from None
+    if response.status_code in (401, 403):
+        raise EndpointError(f"{redact(store_url)}: HTTP {response.status_code}: the store refuses these "
+                            f"credentials; set {USER_ENV}, {PASSWORD_ENV} and {AUTH_ENV}")
+
+
 def publish(graph: Graph, store_url: str, graph_iri: str = str(DATASET), auth=None,
             graph_param: str = "graph", timeout: float = 300.0) -> PublishResult:
     """Replace the named graph ``graph_iri`` of the store with ``graph``, in one HTTP PUT.

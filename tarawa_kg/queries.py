@@ -29,9 +29,9 @@ from tarawa_kg.namespaces import PREFIXES
 from tarawa_kg.project import Project
 from tarawa_kg.store import from_rdflib
 
-PARAM_KINDS = ("IRI", "string", "integer", "date")
+PARAM_KINDS = ("IRI", "string", "integer", "date", "language")
 _HEADER = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
-_PARAM = re.compile(r"^(\w+)\s+(IRI|string|integer|date)\s+(required|optional)"
+_PARAM = re.compile(r"^(\w+)\s+(IRI|string|integer|date|language)\s+(required|optional)"
                     r"(?:\s+class=(\S+))?\s*(?:[—-]+\s*(.*))?$")
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -168,7 +168,31 @@ def parse_param_value(param: QueryParam, raw: str):
         except ValueError:
             raise ParameterError(f"parameter {param.name}: {raw!r} is not a date (YYYY-MM-DD)") from None
         return Literal(raw.strip(), datatype=XSD.date)
+    if param.kind == "language":
+        return Literal(language_tag(param.name, raw))
     return Literal(raw)
+
+
+def language_tag(name: str, raw: str) -> str:
+    """A well-formed BCP 47 language tag (RFC 5646, checked by Oxigraph), in lower case as
+    ``lang()`` returns it.
+
+    >>> language_tag("lang", "EN"), language_tag("lang", "fr-CA")
+    ('en', 'fr-ca')
+    >>> language_tag("lang", "f r")
+    Traceback (most recent call last):
+    ...
+    tarawa_kg.errors.ParameterError: parameter lang: 'f r' is not a BCP 47 language tag (e.g. en, fr, en-GB)
+
+    :raises ParameterError: not a well-formed tag
+    """
+    import pyoxigraph as ox
+
+    try:
+        return ox.Literal("", language=raw.strip()).language.lower()
+    except ValueError:
+        raise ParameterError(f"parameter {name}: {raw!r} is not a BCP 47 language tag "
+                             f"(e.g. en, fr, en-GB)") from None
 
 
 def escape_string(lexical: str) -> str:
@@ -230,7 +254,7 @@ def param_terms(query: SavedQuery, params: Mapping[str, str | object] | None = N
             if (spec.kind == "IRI") != isinstance(raw, URIRef):
                 raise ParameterError(f"parameter {name}: {raw!r} is not of kind {spec.kind}")
             sparql_term(raw)  # an IRI with characters no IRI may hold is refused here
-            terms[name] = raw
+            terms[name] = parse_param_value(spec, str(raw)) if spec.kind == "language" else raw
         else:
             terms[name] = parse_param_value(spec, str(raw))
     missing = [p.name for p in query.params if p.required and p.name not in terms]

@@ -8,10 +8,10 @@ from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
+from tarawa_kg.formats import RESULT_FORMATS
 from tarawa_kg.namespaces import PREFIXES
 from tarawa_kg.queries import QueryResult, escape_string
 
-RESULT_FORMATS = ("table", "csv", "tsv", "json")
 
 
 def _to_rdflib_result(result: QueryResult) -> Result:

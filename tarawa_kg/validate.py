@@ -10,6 +10,7 @@ from rdflib.namespace import PROV, RDF
 from rdflib.term import Node
 
 from tarawa_kg.errors import DataError
+from tarawa_kg.formats import REGISTRY, REPORT_FORMATS
 from tarawa_kg.namespaces import SHAPES
 from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.store import as_knowledge_graph
@@ -175,8 +176,8 @@ def validate_project(project=None, extra=(), origins: dict | None = None, progre
     return graph, validate_graph(graph, load_shapes(project), progress)
 
 
-REPORT_SYNTAXES = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
-"""Suffixes of ``validate --report`` files → rdflib serialisation."""
+REPORT_SYNTAXES = {suffix: f.rdflib for f in REGISTRY if f.name in REPORT_FORMATS for suffix in f.suffixes}
+"""Suffixes of ``validate --report`` files → rdflib serialisation (from :mod:`tarawa_kg.formats`)."""
 
 
 def write_report(report: ValidationReport | None, path: Path | str, check_only: bool = False,
