@@ -549,3 +549,18 @@ def test_source_claims(graph):
         str(s)[len(ID):] for s in graph.subjects(URIRef(TKG + "statementRank"), URIRef(TKG + "DeprecatedRank"))
         if any(graph.value(c, URIRef(TKG + "source")) == URIRef(ID + "source/tarawa-article-fr")
                for c in graph.objects(s, PROV.wasDerivedFrom))}
+
+
+def test_article_claims(graph):
+    out = rows(graph, "article-claims")
+    assert list(out[0]) == ["paragraph", "statement", "statedAs", "verdict", "value", "correction",
+                            "correctionValue", "correctionSource"]
+    keys = [(int(r["paragraph"]), r["statement"]) for r in out]
+    assert keys == sorted(keys)
+    hill = [r for r in out if r["statement"] == "statement/task-force-53-commander-article"]
+    assert hill and hill[0]["verdict"] == "ConfirmedClaim" and hill[0]["value"] == "person/harry-w-hill"
+    assert hill[0]["paragraph"] == 26 and hill[0]["correction"] is None
+    merge = [r for r in out if r["statement"] == "statement/harry-w-hill-nickname-article"]
+    assert merge[0]["verdict"] == "WrongClaim" and merge[0]["statedAs"] == "Hill Smith surnommé « Howling Mad »"
+    assert merge[0]["correctionValue"] == "Howlin' Mad"
+    assert merge[0]["correctionSource"] == "source/leckie-1962-strong-men-armed"
