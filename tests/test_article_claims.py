@@ -138,13 +138,6 @@ def test_annotations_file_is_the_same_rdf_as_the_query(graph):
     assert set(parsed) == set(constructed)
 
 
-@pytest.fixture(scope="module")
-def base_files(project):
-    data = project.root / "data"
-    return [project.ontology_file, data / "vocabularies.ttl", data / "sides.ttl", data / "sources.ttl",
-            data / "wikidata.ttl"]
-
-
 def test_well_formed_claims_break_no_rule(base_files, shapes):
     graph = load_files([*base_files, RESOURCES / "valid_article_claims.ttl"])
     report = validate_graph(graph, shapes)
