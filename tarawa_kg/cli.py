@@ -31,7 +31,8 @@ def main():
 @handle_errors
 def build(root, out_dir, quiet):
     """Load the ontology and data, validate with SHACL, write dist/ (Turtle, N-Triples, JSON-LD,
-    TriG, VoID/DCAT description) and print a summary."""
+    TriG, VoID/DCAT description, the article's claims as W3C Web Annotations) and print a
+    summary."""
     from tarawa_kg.build import build as run_build
     from tarawa_kg.progress import printer
 

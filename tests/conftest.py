@@ -30,6 +30,16 @@ def shapes(project):
 
 
 @pytest.fixture(scope="session")
+def base_files(project):
+    """The files every bad or small test graph is loaded with: the ontology, the vocabularies, the
+    sides, the sources, and wikidata.ttl (the link status and evidence of the sides' and
+    organisations' QIDs)."""
+    data = project.root / "data"
+    return [project.ontology_file, data / "vocabularies.ttl", data / "sides.ttl", data / "sources.ttl",
+            data / "wikidata.ttl"]
+
+
+@pytest.fixture(scope="session")
 def report(graph, shapes):
     return validate_graph(graph, shapes)
 

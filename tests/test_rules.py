@@ -130,13 +130,6 @@ def our_rows(data: Graph, shapes: Graph) -> list[tuple]:
     return report_rows(validate_graph(data, shapes).graph, data, shapes)
 
 
-@pytest.fixture(scope="module")
-def base_files(project):
-    data = project.root / "data"
-    return [project.ontology_file, data / "vocabularies.ttl", data / "sides.ttl", data / "sources.ttl",
-            data / "wikidata.ttl"]
-
-
 @pytest.mark.parametrize("path", BAD_FILES, ids=[p.stem for p in BAD_FILES])
 def test_bad_graph_rules_equal_pyshacl(path, base_files, shapes):
     """The rules that report the bad graph's own nodes: those nodes and two others of each rule

@@ -81,7 +81,8 @@ def test_commanders(graph):
     out = rows(graph, "commanders")
     spruance = [r for r in out if r["commander"] == "person/raymond-a-spruance"
                 and r["commanded"] == "unit/central-pacific-force"]
-    assert spruance and {r["rankHeld"] for r in spruance} == {"Vice Admiral"}
+    # the article's statement of his command gives no rank: its wrong "Rear Admiral" is a statement of its own
+    assert spruance and {r["rankHeld"] for r in spruance} - {None} == {"Vice Admiral"}
     hill = {r["commanded"] for r in out if r["commander"] == "person/harry-w-hill"}
     assert "unit/task-force-53" in hill
     assert all(r["statementRank"] != "DeprecatedRank" for r in out)
@@ -529,7 +530,7 @@ def test_source_claims(graph):
                    and r["equipment"]]
     assert len({r["equipment"] for r in inventories}) == len(inventories) > 1
     coastal = next(r for r in article if r["statement"] == "statement/betio-inventory-coastal-artillery-article")
-    assert coastal["statedAs"].startswith("Quatorze pièces d'artillerie côtière")
+    assert coastal["statedAs"].startswith("Quatorze pièces d’artillerie côtière")
     source = URIRef(ID + "source/stockman-1947-battle-for-tarawa")
     out = rows(graph, "source-claims", source=source)
     # statements come first; each carries its value and rank
@@ -549,3 +550,18 @@ def test_source_claims(graph):
         str(s)[len(ID):] for s in graph.subjects(URIRef(TKG + "statementRank"), URIRef(TKG + "DeprecatedRank"))
         if any(graph.value(c, URIRef(TKG + "source")) == URIRef(ID + "source/tarawa-article-fr")
                for c in graph.objects(s, PROV.wasDerivedFrom))}
+
+
+def test_article_claims(graph):
+    out = rows(graph, "article-claims")
+    assert list(out[0]) == ["paragraph", "statement", "statedAs", "verdict", "value", "correction",
+                            "correctionValue", "correctionSource"]
+    keys = [(int(r["paragraph"]), r["statement"]) for r in out]
+    assert keys == sorted(keys)
+    hill = [r for r in out if r["statement"] == "statement/task-force-53-commander-article"]
+    assert hill and hill[0]["verdict"] == "ConfirmedClaim" and hill[0]["value"] == "person/harry-w-hill"
+    assert hill[0]["paragraph"] == 26 and hill[0]["correction"] is None
+    merge = [r for r in out if r["statement"] == "statement/harry-w-hill-nickname-article"]
+    assert merge[0]["verdict"] == "WrongClaim" and merge[0]["statedAs"] == "Hill Smith surnommé « Howling Mad »"
+    assert merge[0]["correctionValue"] == "Howlin' Mad"
+    assert merge[0]["correctionSource"] == "source/leckie-1962-strong-men-armed"

@@ -20,14 +20,6 @@ def expectation(path):
     return match.group(1), URIRef(TEST_NS + match.group(2)), SHAPES[match.group(3)]
 
 
-@pytest.fixture(scope="module")
-def base_files(project):
-    data = project.root / "data"
-    # wikidata.ttl carries the link status and evidence of the sides' and organisations' QIDs
-    return [project.ontology_file, data / "vocabularies.ttl", data / "sides.ttl", data / "sources.ttl",
-            data / "wikidata.ttl"]
-
-
 def test_real_data_conforms(report, graph):
     assert report.conforms, "\n".join(r.line(graph) for r in report.violations)
 
