@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tarawa_kg.bestvalues import write_best_values
 from tarawa_kg.describe import describe_dataset, entity_counts
 from tarawa_kg.export import FORMATS, canonical_triples, serialize_graph, serialize_triples, write_atomic
 from tarawa_kg.progress import Progress, quiet
@@ -42,7 +43,8 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
     """Load the ontology and data, validate them, and write the exports and the VoID description.
 
     Outputs (in ``out_dir``, default ``dist/``): ``tarawa-kg.ttl``, ``.nt``, ``.jsonld``,
-    ``.trig`` and ``void.ttl``. Nothing is written when the graph does not conform, so a good
+    ``.trig``, ``void.ttl``, and the best-value triples ``tarawa-kg-best.ttl`` and ``.trig``
+    (:mod:`tarawa_kg.bestvalues`). Nothing is written when the graph does not conform, so a good
     earlier build is never replaced by a bad one; each file is written atomically.
 
     :param progress: told which step runs (reading, validating, writing)
@@ -65,5 +67,6 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
         sizes = {name: (media, len(data)) for name, (media, data) in payloads.items()}
         payloads["void.ttl"] = ("text/turtle", serialize_graph(describe_dataset(graph, sizes)))
         result.files = [write_atomic(out / name, data) for name, (_m, data) in payloads.items()]
+        result.files += write_best_values(graph, out, project)
     result.seconds = time.perf_counter() - start
     return result

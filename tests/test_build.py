@@ -14,6 +14,7 @@ def test_build_writes_every_output(project_copy, graph, tmp_path):
     result = build(project_copy, out)
     assert result.report.conforms
     assert sorted(p.name for p in out.iterdir()) == [
+        "tarawa-kg-best.trig", "tarawa-kg-best.ttl",
         "tarawa-kg.jsonld", "tarawa-kg.nt", "tarawa-kg.trig", "tarawa-kg.ttl", "void.ttl"]
     assert result.triples == len(graph)
     assert result.entities["Statement"] > 300

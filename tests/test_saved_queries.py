@@ -299,6 +299,16 @@ def test_disputed_facts(graph):
     assert carriers == {(17, "DeprecatedRank"), (8, "PreferredRank")}
 
 
+def test_best_values(graph):
+    out = rows(graph, "best-values", subject=ID + "event/battle-of-makin")
+    killed = {(r["value"], r["rank"]) for r in out if r["property"] == "killed"}
+    assert (752, "PreferredRank") in killed
+    assert not any(v in (697, 64) for v, _rank in killed)
+    assert all(r["rank"] != "DeprecatedRank" for r in out)
+    navy = [r for r in out if r["property"] == "killed" and r["value"] == 752]
+    assert navy[0]["side"] == "side/united-states" and navy[0]["category"] == "personnel-category/navy"
+
+
 def test_single_source_facts(graph):
     out = rows(graph, "single-source-facts")
     facts = {(r["subject"], r["property"], r["value"], r["source"]) for r in out}
