@@ -309,6 +309,20 @@ def test_best_values(graph):
     assert navy[0]["side"] == "side/united-states" and navy[0]["category"] == "personnel-category/navy"
 
 
+def test_totals_count_a_part_once(graph):
+    out = rows(graph, "totals", subject=ID + "event/battle-of-makin", property=TKG + "killed")
+    us = [r for r in out if r["side"] == "side/united-states"]
+    assert {r["total"] for r in us} == {818}                     # 752 Navy + 66 Army
+    parts = {r["statement"]: (r["added"], r["within"]) for r in us}
+    assert parts["statement/liscome-bay-sinking-killed-danfs"] == ("false", "statement/battle-of-makin-us-navy-killed-army-1946")
+    assert parts["statement/battle-of-makin-us-navy-killed-army-1946"][0] == "true"
+    garrison = rows(graph, "totals", subject=ID + "unit/betio-garrison", property=TKG + "strength")
+    assert {r["total"] for r in garrison} == {4800}
+    assert {r["about"] for r in garrison if r["added"] == "false"} >= {
+        "unit/3rd-special-base-force", "unit/sasebo-7th-special-naval-landing-force",
+        "unit/111th-pioneers", "unit/4th-fleet-construction-department-detachment"}
+
+
 def test_single_source_facts(graph):
     out = rows(graph, "single-source-facts")
     facts = {(r["subject"], r["property"], r["value"], r["source"]) for r in out}
