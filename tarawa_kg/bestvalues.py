@@ -35,6 +35,10 @@ def construct_query(project: Project | None = None) -> str:
     sub-query) with ``CONSTRUCT { ?subject ?property ?value }`` around it.
 
     :raises QueryNotFound: ``queries/best-values.rq`` is missing
+
+    >>> query = construct_query()
+    >>> query.splitlines()[0], "CONSTRUCT { ?subject ?property ?value }" in query
+    ('PREFIX tkg:  <https://w3id.org/tarawa-kg/ontology#>', True)
     """
     text = get_query(QUERY_NAME, project).text
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
