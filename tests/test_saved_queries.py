@@ -345,8 +345,8 @@ def test_single_source_facts_one_row_per_statement(graph):
     jones = [r for r in out if r["statement"] == "statement/1st-battalion-6th-marines-commander-jones"]
     assert [(r["subject"], r["value"], r["source"]) for r in jones] == [
         ("unit/1st-battalion-6th-marines", "person/william-k-jones", "source/alexander-1993-across-the-reef")]
-    assert [r["source"] for r in out if r["statement"] == "statement/franklin-d-roosevelt-wikidata-item"] \
-        == ["source/github-code-index"]
+    assert [r["source"] for r in out if r["statement"] == "statement/2nd-battalion-165th-infantry-commander-mcdonough"] \
+        == ["source/crowl-love-1955-seizure-gilberts-marshalls"]
     # a value worded in several languages: still one row, with the first wording by language tag
     mcdonough = "statement/2nd-battalion-165th-infantry-commander-mcdonough"
     assert [r["valueText"] for r in out if r["statement"] == mcdonough] == ["Colonel McDonough"]
