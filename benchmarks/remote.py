@@ -22,7 +22,8 @@ from tarawa_kg.remote import run_remote_query  # noqa: E402
 GRAPH = "https://w3id.org/tarawa-kg/id/dataset/tarawa-kg"
 PARAMS = {"events-at-place": {"place": "place:betio"}, "entity": {"entity": "person:julian-c-smith"},
           "participants": {"event": "event:battle-of-tarawa"}, "sub-events": {"event": "event:battle-of-tarawa"},
-          "source-claims": {"source": "src:stockman-1947-battle-for-tarawa"}}
+          "source-claims": {"source": "src:stockman-1947-battle-for-tarawa"},
+          "totals": {"subject": "event:battle-of-makin", "property": "tkg:killed"}}
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tarawa_kg.annotations import serialize_annotations
+from tarawa_kg.bestvalues import FILES, serialize_best_values
 from tarawa_kg.describe import describe_dataset, entity_counts
 from tarawa_kg import formats
 from tarawa_kg.errors import ExportError
@@ -51,8 +52,9 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
     """Load the ontology and data, validate them, and write the exports and the VoID description.
 
     Outputs (in ``out_dir``, default ``dist/``): ``tarawa-kg.ttl``, ``.nt``, ``.jsonld``,
-    ``.trig``, ``void.ttl`` and ``article-annotations.jsonld`` (the article's claims as W3C Web
-    Annotations, :mod:`tarawa_kg.annotations`). Nothing is written when the graph does not conform, so a good
+    ``.trig``, ``void.ttl``, ``article-annotations.jsonld`` (the article's claims as W3C Web
+    Annotations, :mod:`tarawa_kg.annotations`) and the best-value triples ``tarawa-kg-best.ttl``
+    and ``.trig`` (:mod:`tarawa_kg.bestvalues`). Nothing is written when the graph does not conform, so a good
     earlier build is never replaced by a bad one. The set is replaced as a whole: every file is
     first written into a staging folder inside ``out_dir``, then all are renamed into place with
     Ctrl-C and SIGTERM held back; the staging folder is removed on every exit, and those of
@@ -71,7 +73,7 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
         result = BuildResult(triples=len(graph), entities=entity_counts(graph), report=report,
                              lines=[r.line(graph) for r in report.results])
         if report.conforms:
-            progress(f"writing {', '.join(BUILD_FORMATS)}, void.ttl and article-annotations.jsonld to {out}")
+            progress(f"writing {', '.join(BUILD_FORMATS)}, void.ttl, the article annotations and the best values to {out}")
             payloads = {}
             triples = canonical_triples(graph)
             for fmt in BUILD_FORMATS:
@@ -80,6 +82,8 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
             sizes = {name: (media, len(data)) for name, (media, data) in payloads.items()}
             payloads["void.ttl"] = ("text/turtle", serialize_graph(describe_dataset(graph, sizes)))
             payloads["article-annotations.jsonld"] = ("application/ld+json", serialize_annotations(graph))
+            for name, data in serialize_best_values(graph, project).items():
+                payloads[name] = (formats.by_name(FILES[name]).media_type, data)
             for name, (_media, data) in payloads.items():
                 write_atomic(staging / name, data, create_parents=False)
             result.files = _swap_in(staging, out, list(payloads))

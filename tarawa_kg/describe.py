@@ -31,11 +31,12 @@ def entity_counts(graph: Graph) -> dict[str, int]:
 
 
 def literal_languages(graph: Graph) -> list[str]:
-    """The ISO 639-1 codes (two letters) of the primary language subtags of the graph's
-    language-tagged literals, sorted (``ja-Latn`` counts as ``ja``)."""
+    """The ISO 639 codes of the primary language subtags of the graph's language-tagged literals,
+    sorted (``ja-Latn`` counts as ``ja``): two letters (ISO 639-1), or three for a language that
+    has no two-letter code (ISO 639-2, e.g. ``sco``)."""
     codes = {str(o.language).split("-")[0].lower() for o in graph.objects()
              if isinstance(o, Literal) and o.language}
-    return sorted(code for code in codes if len(code) == 2)
+    return sorted(code for code in codes if len(code) in (2, 3))
 
 
 def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | None = None) -> Graph:
@@ -68,7 +69,8 @@ def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | N
     d.add((creator, RDF.type, FOAF.Agent))
     d.add((creator, FOAF.name, Literal("tarawa-kg contributors")))
     for code in literal_languages(graph):
-        d.add((ds, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/iso639-1/{code}")))
+        part = "iso639-1" if len(code) == 2 else "iso639-2"
+        d.add((ds, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/{part}/{code}")))
     d.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY)))
     version = graph.value(URIRef(ONTOLOGY), OWL.versionInfo)
     if version is not None:

@@ -27,7 +27,8 @@ GRAPH = "https://w3id.org/tarawa-kg/id/dataset/tarawa-kg"
 OTHER_GRAPH = "https://w3id.org/tarawa-kg/id/dataset/test-previous"
 PARAMS = {"events-at-place": {"place": "place:betio"}, "entity": {"entity": "person:julian-c-smith"},
           "participants": {"event": "event:battle-of-tarawa"}, "sub-events": {"event": "event:battle-of-tarawa"},
-          "source-claims": {"source": "src:stockman-1947-battle-for-tarawa"}}
+          "source-claims": {"source": "src:stockman-1947-battle-for-tarawa"},
+          "totals": {"subject": "event:battle-of-makin", "property": "tkg:killed"}}
 LOCAL_ONLY = {"federated-commander-birth-dates"}  # needs the live Wikidata endpoint
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """Runs for minutes; Oxigraph notices its own time limit on it only after 40-60 s."""

@@ -300,6 +300,30 @@ def test_disputed_facts(graph):
     assert carriers == {(17, "DeprecatedRank"), (8, "PreferredRank")}
 
 
+def test_best_values(graph):
+    out = rows(graph, "best-values", subject=ID + "event/battle-of-makin")
+    killed = {(r["value"], r["rank"]) for r in out if r["property"] == "killed"}
+    assert (752, "PreferredRank") in killed
+    assert not any(v in (697, 64) for v, _rank in killed)
+    assert all(r["rank"] != "DeprecatedRank" for r in out)
+    navy = [r for r in out if r["property"] == "killed" and r["value"] == 752]
+    assert navy[0]["side"] == "side/united-states" and navy[0]["category"] == "personnel-category/navy"
+
+
+def test_totals_count_a_part_once(graph):
+    out = rows(graph, "totals", subject=ID + "event/battle-of-makin", property=TKG + "killed")
+    us = [r for r in out if r["side"] == "side/united-states"]
+    assert {r["total"] for r in us} == {818}                     # 752 Navy + 66 Army
+    parts = {r["statement"]: (r["added"], r["within"]) for r in us}
+    assert parts["statement/liscome-bay-sinking-killed-danfs"] == ("false", "statement/battle-of-makin-us-navy-killed-army-1946")
+    assert parts["statement/battle-of-makin-us-navy-killed-army-1946"][0] == "true"
+    garrison = rows(graph, "totals", subject=ID + "unit/betio-garrison", property=TKG + "strength")
+    assert {r["total"] for r in garrison} == {4800}
+    assert {r["about"] for r in garrison if r["added"] == "false"} >= {
+        "unit/3rd-special-base-force", "unit/sasebo-7th-special-naval-landing-force",
+        "unit/111th-pioneers", "unit/4th-fleet-construction-department-detachment"}
+
+
 def test_single_source_facts(graph):
     out = rows(graph, "single-source-facts")
     facts = {(r["subject"], r["property"], r["value"], r["source"]) for r in out}
@@ -322,8 +346,8 @@ def test_single_source_facts_one_row_per_statement(graph):
     jones = [r for r in out if r["statement"] == "statement/1st-battalion-6th-marines-commander-jones"]
     assert [(r["subject"], r["value"], r["source"]) for r in jones] == [
         ("unit/1st-battalion-6th-marines", "person/william-k-jones", "source/alexander-1993-across-the-reef")]
-    assert [r["source"] for r in out if r["statement"] == "statement/franklin-d-roosevelt-wikidata-item"] \
-        == ["source/github-code-index"]
+    assert [r["source"] for r in out if r["statement"] == "statement/2nd-battalion-165th-infantry-commander-mcdonough"] \
+        == ["source/crowl-love-1955-seizure-gilberts-marshalls"]
     # a value worded in several languages: still one row, with the first wording by language tag
     mcdonough = "statement/2nd-battalion-165th-infantry-commander-mcdonough"
     assert [r["valueText"] for r in out if r["statement"] == mcdonough] == ["Colonel McDonough"]

@@ -91,6 +91,13 @@ def test_breakdown_rule_reports_each_bad_part_and_not_the_good_one(base_files, s
     assert flagged == ["other", "part"]
 
 
+def test_parts_of_sub_events_are_accepted_and_their_sum_checked(base_files, shapes):
+    report = validate_graph(load_files([*base_files, RESOURCES / "warning_preferred_parts_exceed_total.ttl"]), shapes)
+    shapes_hit = {(str(r.focus_node).removeprefix(TEST_NS), r.source_shape) for r in own_results(report)
+                  if r.source_shape != SHAPES.WikidataStatusShape}
+    assert shapes_hit == {("total", SHAPES.PreferredTotalCoversPartsRule)}
+
+
 def test_disputed_fact_without_preferred_flags_only_that_fact(base_files, shapes):
     graph = load_files([*base_files, RESOURCES / "warning_disputed_without_preferred.ttl"])
     report = validate_graph(graph, shapes)
