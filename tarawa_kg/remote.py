@@ -83,6 +83,8 @@ def sparql_wrapper(endpoint: str, query_text: str, timeout: float = 60.0, user_a
     return client
 
 
+# select is about 60 lines: one except clause per way a request fails, each with its own message;
+# they are kept together so that the mapping from failure to message reads in one place.
 def select(endpoint: str, query_text: str, timeout: float = 60.0,
            user_agent: str = USER_AGENT, default_graph: str | None = None) -> QueryResult:
     """Run a SELECT query on ``endpoint`` and return its rows as rdflib terms.
