@@ -289,6 +289,21 @@ def test_accept_refuses_what_was_not_proposed(project_copy):
     assert str(graph.value(cite, TKG.locator)) == "tarawa-kg wikidata reconcile --force, 2024-01-02"
 
 
+def test_accept_several_links_on_one_loaded_graph(project_copy, monkeypatch):
+    graph = load_project(project_copy)
+    monkeypatch.setattr("tarawa_kg.load.load_project", lambda *a, **k: pytest.fail("loaded again"))
+    spruance, nimitz = iri("person:raymond-a-spruance"), iri("person:chester-w-nimitz")
+    accept(project_copy, spruance, "Q9000000002", None, force=True, on=date(2024, 1, 2), graph=graph)
+    # the graph given now holds the first link, so the second accept sees it
+    assert URIRef(WD + "Q9000000002") in set(graph.objects(URIRef(spruance), SKOS.exactMatch))
+    with pytest.raises(ReconciliationError, match="already the link of .*raymond-a-spruance"):
+        accept(project_copy, nimitz, "Q9000000002", None, graph=graph)
+    accept(project_copy, nimitz, "Q9000000003", None, force=True, on=date(2024, 1, 2), graph=graph)
+    monkeypatch.undo()
+    reloaded = load_project(project_copy)
+    assert {str(s) for s in reloaded.subjects(TKG.wikidataStatus, TKG.Linked)} >= {spruance, nimitz}
+
+
 # ============================================================================ QuickStatements
 def _fields(text):
     return [line.split("\t") for line in text.splitlines()]

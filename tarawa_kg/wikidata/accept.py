@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
@@ -22,6 +23,7 @@ from tarawa_kg.export import write_atomic
 from tarawa_kg.namespaces import ID, TKG
 from tarawa_kg.project import Project
 from tarawa_kg.statements import en_label
+from tarawa_kg.store import KnowledgeGraph, from_rdflib
 from tarawa_kg.wikidata.links import QID_PATTERN, link_status, qid_of, wd_item
 from tarawa_kg.wikidata.reconcile import Candidate
 
@@ -80,9 +82,9 @@ def accept(project: Project, entity, qid: str, evidence: Candidate | None = None
     local = _parse(path, text, "cannot parse")
     text = _remove_status_line(path, text, local, iri)
     statement = _statement_iri(graph, local, iri)
-    link, evidence_graph = _new_triples(graph, iri, qid, statement, evidence, on or date.today())
-    on_text = (on or date.today()).isoformat()
-    block = (f"\n# Accepted with `tarawa-kg wikidata reconcile --accept` on {on_text}: "
+    on = on or date.today()
+    link, evidence_graph = _new_triples(iri, qid, statement, evidence, on)
+    block = (f"\n# Accepted with `tarawa-kg wikidata reconcile --accept` on {on.isoformat()}: "
              f"{en_label(graph, iri)} → {qid}\n"
              + _turtle(link, local) + "\n" + _turtle(evidence_graph, local))
     new_text = text.rstrip("\n") + "\n" + block
@@ -151,7 +153,7 @@ def _statement_iri(graph, local: Graph, iri: URIRef) -> URIRef:
     return statement
 
 
-def _new_triples(graph, iri: URIRef, qid: str, statement: URIRef, evidence: Candidate | None,
+def _new_triples(iri: URIRef, qid: str, statement: URIRef, evidence: Candidate | None,
                  on: date) -> tuple[Graph, Graph]:
     """The link (``skos:exactMatch``, ``tkg:Linked``) and the sourced ``tkg:wikidataItem``
     statement, as two graphs."""
@@ -197,11 +199,7 @@ def _turtle(triples: Graph, local: Graph) -> str:
 
 def _remember(graph, triples: Graph) -> None:
     """Add the new triples to the caller's graph (a ``KnowledgeGraph`` or an rdflib ``Graph``)."""
-    if hasattr(graph, "extend") and hasattr(graph, "store"):
-        from tarawa_kg.store import from_rdflib
-
-        import pyoxigraph as ox
-
+    if isinstance(graph, KnowledgeGraph):
         graph.extend(ox.Triple(from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in triples)
     else:
         graph += triples
