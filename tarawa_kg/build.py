@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tarawa_kg.annotations import serialize_annotations
 from tarawa_kg.bestvalues import FILES, serialize_best_values
-from tarawa_kg.describe import describe_dataset, entity_counts
+from tarawa_kg.describe import DATASET_METADATA, describe_dataset, entity_counts
 from tarawa_kg import formats
 from tarawa_kg.errors import ExportError
 from tarawa_kg.export import (TEMP_MARK, canonical_triples, clean_stale_temporaries, serialize_graph,
@@ -80,7 +80,8 @@ def build(project: Project | None = None, out_dir: Path | str | None = None,
                 spec = formats.by_name(fmt)
                 payloads[BASENAME + spec.suffix] = (spec.media_type, serialize_triples(triples, fmt))
             sizes = {name: (media, len(data)) for name, (media, data) in payloads.items()}
-            payloads["void.ttl"] = ("text/turtle", serialize_graph(describe_dataset(graph, sizes)))
+            description = describe_dataset(graph, sizes, project.root / DATASET_METADATA)
+            payloads["void.ttl"] = ("text/turtle", serialize_graph(description))
             payloads["article-annotations.jsonld"] = ("application/ld+json", serialize_annotations(graph))
             for name, data in serialize_best_values(graph, project).items():
                 payloads[name] = (formats.by_name(FILES[name]).media_type, data)

@@ -39,9 +39,19 @@ def _client(endpoint, cache_dir, no_cache, timeout, quiet):
 
 def _curie(iri: str) -> str:
     from tarawa_kg.results import curie
-    from rdflib import URIRef
 
     return curie(URIRef(iri))
+
+
+def _table(variables: list[str], rows: list[tuple]) -> str:
+    """A text table of ``rows`` (IRIs as ``URIRef``, shown as CURIEs) by the shared renderer."""
+    from rdflib import Literal
+
+    from tarawa_kg.queries import QueryResult
+    from tarawa_kg.results import format_result
+
+    terms = [tuple(v if isinstance(v, URIRef) else Literal(str(v)) for v in row) for row in rows]
+    return format_result(QueryResult(variables, terms), "table")
 
 
 @click.group("wikidata", context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,15 +94,9 @@ def check(root, endpoint, fmt, cache_dir, no_cache, timeout, quiet):
                              " ".join(f.sources), f.message])
         click.echo(buffer.getvalue(), nl=False)
     else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("entity", "qid", "kind", "property", "ours", "Wikidata", "our source")
-        for f in findings:
-            table.add_row(_curie(f.entity), f.qid, f.kind, f.property or "", f.ours or "",
-                          f.theirs or "", " ".join(_curie(s) for s in f.sources))
-        Console(width=200, color_system=None, force_terminal=False).print(table)
-        click.echo(f"{len(findings)} finding(s)")
+        click.echo(_table(["entity", "qid", "kind", "property", "ours", "Wikidata", "our source"],
+                          [(URIRef(f.entity), f.qid, f.kind, f.property or "", f.ours or "", f.theirs or "",
+                            " ".join(_curie(s) for s in f.sources)) for f in findings]), nl=False)
     if len(findings) > 1 and all(f.kind == "missing-item" for f in findings):
         click.echo(f"warning: the endpoint knows none of the {len(findings)} linked items; is {endpoint} "
                    "a Wikidata endpoint (or a mirror holding these items)?", err=True)
@@ -155,13 +159,13 @@ def reconcile(root, endpoint, output, accepts, force, cache_dir, no_cache, timeo
     path = write_review(results, output or project.dist_dir / "wikidata-review.json", endpoint)
     with_candidates = [r for r in results if r.candidates]
     click.echo(f"{len(results)} entities await reconciliation; {len(with_candidates)} have candidates")
-    for result in with_candidates:
-        best = result.candidates[0]
-        click.echo(f"  {_curie(result.entity):<48} {best.qid:<12} {best.score:.2f}  {best.label}"
-                   + (f"  (+{len(result.candidates) - 1} more)" if len(result.candidates) > 1 else ""))
+    if with_candidates:
+        click.echo(_table(["entity", "best", "score", "label", "others"],
+                          [(URIRef(r.entity), r.candidates[0].qid, f"{r.candidates[0].score:.2f}",
+                            r.candidates[0].label, len(r.candidates) - 1) for r in with_candidates]), nl=False)
     click.echo(f"wrote {path}")
-    for entity, qid in wanted:
-        done = accept(project, entity, qid, find_candidate(results, entity, qid), force=force)
+    for entity, qid in wanted:  # one graph for every link: accept adds each new link to it
+        done = accept(project, entity, qid, find_candidate(results, entity, qid), force=force, graph=graph)
         click.echo(f"accepted {_curie(done.entity)} = {done.qid} (written to {done.path})")
 
 

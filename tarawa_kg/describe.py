@@ -1,21 +1,21 @@
-"""The VoID / DCAT description of the dataset, computed from the graph."""
+"""The VoID / DCAT description of the dataset: ``ontology/dataset.ttl`` completed with what is
+counted in the graph."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
+from tarawa_kg.errors import DataError
 from tarawa_kg.namespaces import DATASET, DCAT, ID, ONTOLOGY, TKG, VOID, WD, bind_prefixes
+from tarawa_kg.project import Project
 
-LICENCE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-VOCABULARIES = [
-    "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#",
-    "http://www.w3.org/2004/02/skos/core#", "http://www.w3.org/ns/prov#",
-    "http://purl.org/dc/terms/", "https://schema.org/", "http://www.opengis.net/ont/geosparql#",
-    "http://qudt.org/vocab/unit/", ONTOLOGY,
-]
+DATASET_METADATA = Path("ontology") / "dataset.ttl"
+"""The dataset's fixed description, relative to the checkout."""
+LINKSET = URIRef(f"{DATASET}/linkset/wikidata")
 
 
 def entity_counts(graph: Graph) -> dict[str, int]:
@@ -39,54 +39,30 @@ def literal_languages(graph: Graph) -> list[str]:
     return sorted(code for code in codes if len(code) in (2, 3))
 
 
-def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | None = None) -> Graph:
+def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | None = None,
+                     metadata: Path | None = None) -> Graph:
     """A VoID + DCAT description of ``graph``.
 
     :param graph: the built knowledge graph
     :param distributions: file name → (media type, size in bytes) of the exported files
-    :returns: a new graph describing ``id:dataset/tarawa-kg``: triple and entity counts, one class
-        partition per ``tkg:`` class, the Wikidata linkset, vocabularies, sources, distributions,
-        the languages of its literals, its period of time
+    :param metadata: the Turtle file of what does not depend on the content (titles, licence,
+        keywords, period, vocabularies, the Wikidata linkset); default ``ontology/dataset.ttl`` of
+        the checkout (:class:`tarawa_kg.project.Project`)
+    :returns: a new graph describing ``id:dataset/tarawa-kg``: the metadata file, completed with
+        triple and entity counts, one class partition per ``tkg:`` class, the size of the Wikidata
+        linkset, sources, distributions, the languages of its literals and the ontology's version
+    :raises DataError: the metadata file cannot be read or parsed
     """
     d = Graph()
     bind_prefixes(d)
+    d += _read_metadata(metadata or Project().root / DATASET_METADATA)
     ds = DATASET
-    d.add((ds, RDF.type, VOID.Dataset))
-    d.add((ds, RDF.type, DCAT.Dataset))
-    d.add((ds, DCTERMS.title, Literal("Tarawa knowledge graph", lang="en")))
-    d.add((ds, DCTERMS.title, Literal("Graphe de connaissances de Tarawa", lang="fr")))
-    d.add((ds, DCTERMS.description, Literal(
-        "A sourced knowledge graph of Operation Galvanic (Gilbert Islands, November 1943): "
-        "the battles of Tarawa and Makin, their commanders, units, ships, weapons, places and "
-        "events, with every disputable figure as a ranked statement citing its source.", lang="en")))
-    d.add((ds, DCTERMS.description, Literal(
-        "Graphe de connaissances sourcé de l'opération Galvanic (îles Gilbert, novembre 1943) : "
-        "batailles de Tarawa et de Makin, chefs, unités, navires, armes, lieux et événements ; "
-        "chaque chiffre discutable est un énoncé classé qui cite sa source.", lang="fr")))
-    d.add((ds, DCTERMS.license, LICENCE))
-    creator = URIRef(f"{ds}/creator")
-    d.add((ds, DCTERMS.creator, creator))
-    d.add((creator, RDF.type, FOAF.Agent))
-    d.add((creator, FOAF.name, Literal("tarawa-kg contributors")))
     for code in literal_languages(graph):
         part = "iso639-1" if len(code) == 2 else "iso639-2"
         d.add((ds, DCTERMS.language, URIRef(f"http://id.loc.gov/vocabulary/{part}/{code}")))
-    d.add((ds, DCTERMS.conformsTo, URIRef(ONTOLOGY)))
     version = graph.value(URIRef(ONTOLOGY), OWL.versionInfo)
     if version is not None:
         d.add((ds, OWL.versionInfo, version))
-    d.add((ds, DCAT.keyword, Literal("Battle of Tarawa", lang="en")))
-    d.add((ds, DCAT.keyword, Literal("Operation Galvanic", lang="en")))
-    d.add((ds, DCAT.keyword, Literal("bataille de Tarawa", lang="fr")))
-    period = URIRef(f"{ds}/period")
-    d.add((ds, DCTERMS.temporal, period))
-    d.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    d.add((period, DCAT.startDate, Literal("1941-12-10", datatype=XSD.date)))
-    d.add((period, DCAT.endDate, Literal("1943-12-31", datatype=XSD.date)))
-    d.add((ds, VOID.uriSpace, Literal(str(ID))))
-    d.add((ds, VOID.exampleResource, ID["event/battle-of-tarawa"]))
-    for vocab in VOCABULARIES:
-        d.add((ds, VOID.vocabulary, URIRef(vocab)))
     d.add((ds, VOID.triples, Literal(len(graph))))
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(ID))}
     d.add((ds, VOID.entities, Literal(len(subjects))))
@@ -98,24 +74,30 @@ def describe_dataset(graph: Graph, distributions: dict[str, tuple[str, int]] | N
         d.add((part, VOID["class"], TKG[name]))
         d.add((part, VOID.entities, Literal(count)))
     links = [(s, o) for s, o in graph.subject_objects(SKOS.exactMatch) if str(o).startswith(str(WD))]
-    linkset = URIRef(f"{ds}/linkset/wikidata")
-    d.add((linkset, RDF.type, VOID.Linkset))
-    d.add((linkset, VOID.subjectsTarget, ds))
-    d.add((linkset, VOID.objectsTarget, URIRef("https://www.wikidata.org/")))
-    d.add((linkset, VOID.linkPredicate, SKOS.exactMatch))
-    d.add((linkset, VOID.triples, Literal(len(links))))
-    d.add((ds, VOID.subset, linkset))
+    d.add((LINKSET, VOID.triples, Literal(len(links))))
     for source in sorted(graph.subjects(RDF.type, TKG.Source)):
-        d.add((ds, URIRef("http://www.w3.org/ns/prov#wasDerivedFrom"), source))
-    for name, (media_type, size) in sorted((distributions or {}).items()):
-        dist = URIRef(f"{ds}/distribution/{name}")
-        d.add((ds, DCAT.distribution, dist))
+        d.add((ds, PROV.wasDerivedFrom, source))
+    _add_distributions(d, distributions or {})
+    return d
+
+
+def _read_metadata(path: Path) -> Graph:
+    try:
+        return Graph().parse(path, format="turtle")
+    except (OSError, ValueError, SyntaxError) as exc:  # rdflib's BadSyntax is a SyntaxError
+        raise DataError(path, f"cannot read the dataset description: {exc}") from None
+
+
+def _add_distributions(d: Graph, distributions: dict[str, tuple[str, int]]) -> None:
+    licence = d.value(DATASET, DCTERMS.license)
+    for name, (media_type, size) in sorted(distributions.items()):
+        dist = URIRef(f"{DATASET}/distribution/{name}")
+        d.add((DATASET, DCAT.distribution, dist))
         d.add((dist, RDF.type, DCAT.Distribution))
         d.add((dist, DCTERMS.title, Literal(name)))
         d.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
         d.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
-        d.add((dist, DCTERMS.license, LICENCE))
+        if licence is not None:
+            d.add((dist, DCTERMS.license, licence))
         if name.endswith(".ttl") or name.endswith(".nt"):
-            d.add((ds, VOID.dataDump, dist))
-    d.add((ds, RDFS.seeAlso, URIRef(ONTOLOGY)))
-    return d
+            d.add((DATASET, VOID.dataDump, dist))

@@ -2,8 +2,9 @@
 
 It follows Wikimedia's rules for automated clients:
 
-- a descriptive User-Agent with the project's URL and a contact address (:data:`USER_AGENT`);
-- results as SPARQL 1.1 JSON, a timeout on every request, POST for long queries;
+- a descriptive User-Agent with the project's URL and a contact address, results as SPARQL 1.1
+  JSON, a timeout on every request, POST for long queries: the request of the project's one
+  SPARQL client (:func:`tarawa_kg.remote.sparql_wrapper`);
 - a bounded number of attempts with exponential backoff on HTTP 429 and 503 and on timeouts,
   honouring ``Retry-After`` (seconds or an HTTP date); the retry policy is tenacity's, with an
   injectable ``sleep`` so that tests do not wait;
@@ -36,19 +37,14 @@ from typing import Callable, Sequence, TypeVar
 from tarawa_kg.errors import EndpointError
 from tarawa_kg.export import write_atomic
 from tarawa_kg.queries import QueryResult
-from tarawa_kg.remote import to_query_result
+from tarawa_kg.remote import USER_AGENT, first_line, sparql_wrapper, to_query_result
 
 WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 """The Wikidata Query Service SPARQL endpoint."""
-USER_AGENT = ("tarawa-kg/0.1 (https://w3id.org/tarawa-kg; tarawa-kg@users.noreply.github.com) "
-              "SPARQLWrapper")
-"""User-Agent of every request: project, URL and contact, as the Wikimedia User-Agent policy asks."""
 CACHE_ENV = "TARAWA_KG_CACHE"
 """Environment variable naming the cache folder."""
 DEFAULT_CACHE_DIR = Path("~/.cache/tarawa-kg/wikidata")
 """Cache folder when neither a parameter nor :data:`CACHE_ENV` names one."""
-POST_THRESHOLD = 2000
-"""Queries longer than this many characters are sent by POST."""
 DEFAULT_BATCH_SIZE = 50
 """Items per ``VALUES`` block."""
 RETRY_STATUSES = (429, 503)
@@ -221,15 +217,9 @@ class WikidataClient:
     # ------------------------------------------------------------------ one request
     def _attempt(self, query: str) -> dict:
         """One HTTP request. Raises :class:`_Retryable` for what is worth another attempt."""
-        from SPARQLWrapper import JSON, POST, SPARQLWrapper
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
-        client = SPARQLWrapper(self.endpoint, agent=self.user_agent)
-        client.setQuery(query)
-        client.setReturnFormat(JSON)
-        client.setTimeout(int(max(1, round(self.timeout))))
-        if len(query) > POST_THRESHOLD:
-            client.setMethod(POST)
+        client = sparql_wrapper(self.endpoint, query, self.timeout, self.user_agent)
         self.requests_sent += 1
         try:
             response = client.query().response
@@ -243,9 +233,9 @@ class WikidataClient:
                                        f"{wait:.0f} s; try again later") from None
                 raise _Retryable(f"HTTP {exc.code} {exc.reason}", wait) from None
             raise EndpointError(f"{self.endpoint}: HTTP {exc.code} {exc.reason}: "
-                                f"{_first_line(exc.read())}") from None
+                                f"{first_line(exc.read())}") from None
         except SPARQLWrapperException as exc:  # 400, 401, 404, 414, 500 with the server's text
-            raise EndpointError(f"{self.endpoint}: {type(exc).__name__}: {_first_line(str(exc))}") from None
+            raise EndpointError(f"{self.endpoint}: {type(exc).__name__}: {first_line(str(exc))}") from None
         except ValueError as exc:  # urllib: unknown url type, invalid IPv6 URL
             raise EndpointError(f"{self.endpoint!r} is not a usable endpoint URL: {str(exc)[:60]}") from None
         except (socket.timeout, TimeoutError):
@@ -331,13 +321,6 @@ def _extend(total: QueryResult, part: QueryResult) -> None:
     total.rows.extend(tuple(row[i] if i is not None else None for i in index) for row in part.rows)
 
 
-def _first_line(text) -> str:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
-    return lines[0][:300] if lines else ""
-
-
 def values_block(variable: str, terms: Sequence) -> str:
     """A ``VALUES ?variable { … }`` block with rdflib terms written safely as SPARQL terms.
 
@@ -348,3 +331,16 @@ def values_block(variable: str, terms: Sequence) -> str:
     from tarawa_kg.queries import sparql_term
 
     return f"VALUES ?{variable} {{ " + " ".join(sparql_term(t) for t in terms) + " }"
+
+
+def values_rows(variables: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """A ``VALUES (?a ?b) { (…) … }`` block of several variables, terms written as SPARQL terms.
+
+    >>> from rdflib import Literal
+    >>> values_rows(("a", "b"), [(Literal("x"), Literal("y", lang="en"))])
+    'VALUES (?a ?b) { ("x" "y"@en) }'
+    """
+    from tarawa_kg.queries import sparql_term
+
+    return ("VALUES (" + " ".join(f"?{v}" for v in variables) + ") { "
+            + " ".join("(" + " ".join(sparql_term(t) for t in row) + ")" for row in rows) + " }")

@@ -5,12 +5,9 @@ scripted HTTP server on the loopback interface. Nothing here reaches the interne
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -42,10 +39,10 @@ from tarawa_kg.wikidata_client import (
     WikidataClient,
 )
 
+import servers
 from conftest import RESOURCES
 
 FIXTURE = RESOURCES / "wikidata" / "wikidata-fixture.ttl"
-OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 WD = "http://www.wikidata.org/entity/"
 PROV_DERIVED = URIRef("http://www.w3.org/ns/prov#wasDerivedFrom")
 
@@ -57,44 +54,20 @@ def iri(curie: str) -> str:
 
 
 # ============================================================================ servers
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    """A real Oxigraph server with the Wikidata-shaped fixture; its query URL."""
-    if not OXIGRAPH.exists():
-        pytest.skip(f"{OXIGRAPH} not installed (pip install oxigraph)")
+    """A real Oxigraph server (the shared launcher of tests/servers.py) with the Wikidata-shaped
+    fixture; its query URL."""
+    if servers.oxigraph_binary() is None:
+        pytest.skip("the oxigraph command is not installed (pip install oxigraph)")
     store = tmp_path_factory.mktemp("wikidata-store")
-    subprocess.run([str(OXIGRAPH), "load", "--location", str(store), "--file", str(FIXTURE)],
+    subprocess.run([str(servers.oxigraph_binary()), "load", "--location", str(store), "--file", str(FIXTURE)],
                    check=True, capture_output=True)
-    port = _free_port()
-    log = open(store / "server.log", "wb")
-    process = subprocess.Popen([str(OXIGRAPH), "serve", "--location", str(store),
-                                "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/query"
+    server = servers.start_oxigraph(store, read_only=True)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph did not start: "
-                                       + (store / "server.log").read_text(errors="replace"))
-                time.sleep(0.1)
-        yield url
+        yield server.query_url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        server.stop()
 
 
 VALID_JSON = json.dumps({"head": {"vars": ["x"]},
@@ -316,6 +289,21 @@ def test_accept_refuses_what_was_not_proposed(project_copy):
     assert str(graph.value(cite, TKG.locator)) == "tarawa-kg wikidata reconcile --force, 2024-01-02"
 
 
+def test_accept_several_links_on_one_loaded_graph(project_copy, monkeypatch):
+    graph = load_project(project_copy)
+    monkeypatch.setattr("tarawa_kg.load.load_project", lambda *a, **k: pytest.fail("loaded again"))
+    spruance, nimitz = iri("person:raymond-a-spruance"), iri("person:chester-w-nimitz")
+    accept(project_copy, spruance, "Q9000000002", None, force=True, on=date(2024, 1, 2), graph=graph)
+    # the graph given now holds the first link, so the second accept sees it
+    assert URIRef(WD + "Q9000000002") in set(graph.objects(URIRef(spruance), SKOS.exactMatch))
+    with pytest.raises(ReconciliationError, match="already the link of .*raymond-a-spruance"):
+        accept(project_copy, nimitz, "Q9000000002", None, graph=graph)
+    accept(project_copy, nimitz, "Q9000000003", None, force=True, on=date(2024, 1, 2), graph=graph)
+    monkeypatch.undo()
+    reloaded = load_project(project_copy)
+    assert {str(s) for s in reloaded.subjects(TKG.wikidataStatus, TKG.Linked)} >= {spruance, nimitz}
+
+
 # ============================================================================ QuickStatements
 def _fields(text):
     return [line.split("\t") for line in text.splitlines()]
@@ -400,7 +388,7 @@ def test_http_200_with_an_html_page_is_an_error(scripted):
 
 
 def test_closed_port_says_offline():
-    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    url = f"http://127.0.0.1:{servers.free_ports()[0]}/sparql"
     client = WikidataClient(url, use_cache=False, sleep=lambda s: None)
     with pytest.raises(EndpointUnreachable) as info:
         client.select("SELECT ?x WHERE { }")
@@ -460,7 +448,7 @@ def test_cli_check_against_an_empty_endpoint_suggests_the_endpoint_is_wrong(run,
 
 
 def test_cli_unreachable_endpoint_exits_2_without_traceback(run):
-    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    url = f"http://127.0.0.1:{servers.free_ports()[0]}/sparql"
     result = run("wikidata", "check", "--endpoint", url, "--no-cache")
     assert result.exit_code == 2
     assert f"error: cannot reach {url}" in result.output
