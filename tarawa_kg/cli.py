@@ -263,6 +263,10 @@ from tarawa_kg.cli_wikidata import wikidata  # noqa: E402
 
 main.add_command(wikidata)
 
+from tarawa_kg.site.cli import site  # noqa: E402
+
+main.add_command(site)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

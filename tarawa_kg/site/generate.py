@@ -1,0 +1,155 @@
+"""``tarawa-kg site``: write the static web edition of the graph.
+
+Every page is rendered in memory first (so an unsafe IRI or a failing query stops the run before
+anything is written), then written into a new folder beside the target, which is swapped in whole:
+an interrupted run leaves the previous site as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from tarawa_kg.export import serialize_triples
+from tarawa_kg.progress import Progress, quiet
+from tarawa_kg.site.data import SiteData
+from tarawa_kg.site.paths import kind_of, page_dir, relative
+from tarawa_kg.site.render import render
+
+KIND_NAMES = {
+    "person": "Persons", "unit": "Military units", "ship": "Ships", "equipment": "Equipment types",
+    "place": "Places", "event": "Events", "source": "Sources", "statement": "Statements",
+    "quotation": "Quotations", "organization": "Organisations", "side": "Sides", "rank": "Ranks",
+    "echelon": "Echelons", "ship-type": "Ship types", "weapon-role": "Weapon roles", "mount": "Mounts",
+    "personnel-category": "Personnel categories",
+}
+
+
+@dataclass
+class SiteResult:
+    """What :func:`build_site` wrote.
+
+    :param out: the site's folder
+    :param pages: number of HTML pages
+    :param files: number of files (pages, their Turtle/JSON-LD/N-Triples, static files)
+    :param seconds: wall-clock time of the whole run
+    """
+
+    out: Path
+    pages: int
+    files: int
+    seconds: float
+    entity_pages: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def entity_files(data: SiteData, iri: str) -> dict[str, bytes]:
+    """The files of one entity's folder: ``index.html``, ``index.ttl``, ``index.jsonld``, ``index.nt``
+    (paths relative to the site root)."""
+    here = page_dir(iri)
+    e = data.entity(iri)
+    triples = data.description(iri)
+    return {
+        f"{here}/index.html": render("entity.html", title=e["title"], root=relative(here, ""), e=e),
+        f"{here}/index.ttl": serialize_triples(triples, "turtle"),
+        f"{here}/index.jsonld": serialize_triples(triples, "jsonld"),
+        f"{here}/index.nt": serialize_triples(triples, "nt"),
+    }
+
+
+def index_files(data: SiteData) -> dict[str, bytes]:
+    """``id/index.html`` (the kinds) and ``id/<kind>/index.html`` (the entities of a kind, by label)."""
+    by_kind: dict[str, list[str]] = {}
+    for iri in data.entities:
+        by_kind.setdefault(kind_of(iri), []).append(iri)
+    result = {}
+    kinds = []
+    for kind in sorted(by_kind):
+        here = f"id/{kind}"
+        items = sorted((data.term(ox.NamedNode(i), here) for i in by_kind[kind]),
+                       key=lambda t: (t["text"].casefold(), t["iri"]))
+        name = KIND_NAMES.get(kind, kind)
+        kinds.append({"text": f"{name} ({len(items)})", "href": f"{kind}/", "iri": None, "lang": None,
+                      "datatype": None})
+        if kind == "source":
+            continue  # the sources' overview page (pages.py) lists them with their profiles
+        result[f"{here}/index.html"] = render("listing.html", title=name, root=relative(here, ""),
+                                              intro=None, groups=[{"name": None, "items": items}])
+    result["id/index.html"] = render("listing.html", title="Index by kind", root="../",
+                                     intro=f"{len(data.entities)} entities, each with its page.",
+                                     groups=[{"name": None, "items": kinds}])
+    return result
+
+
+def static_files() -> dict[str, bytes]:
+    """The CSS and JavaScript of ``tarawa_kg/site/static``."""
+    folder = files("tarawa_kg.site") / "static"
+    return {f"static/{f.name}": f.read_bytes() for f in sorted(folder.iterdir(), key=lambda f: f.name)
+            if f.is_file()}
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Replace the folder ``out`` by the complete folder ``tmp`` (same parent) with renames: at
+    every moment ``out`` is either the previous site or the new one."""
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        os.rename(out, old / "site")
+        os.rename(tmp, out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, out)
+
+
+def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) -> SiteResult:
+    """Write the web edition of ``kg`` into the folder ``out`` (replaced whole).
+
+    :param kg: a :class:`~tarawa_kg.store.KnowledgeGraph` (ontology and data loaded)
+    :param out: the site's folder; its parent is created if needed
+    :param project: the checkout (saved queries, ontology and shapes files); default: the current one
+    :raises UnsafeIRI: an entity's IRI cannot be a folder (nothing is written)
+    :raises TarawaKGError: a page could not be made (nothing is written)
+    """
+    from tarawa_kg.project import Project
+    from tarawa_kg.site import pages
+
+    start = time.perf_counter()
+    project = project or Project()
+    out = Path(out)
+    data = SiteData(kg.store)
+    for iri in data.entities:  # refuse an unsafe IRI before any work
+        page_dir(iri)
+    progress(f"site: {len(data.entities)} entity pages")
+    content: dict[str, bytes] = {}
+    for n, iri in enumerate(data.entities, 1):
+        content.update(entity_files(data, iri))
+        if n % 500 == 0:
+            progress(f"site: {n}/{len(data.entities)} entity pages")
+    content.update(index_files(data))
+    content.update(pages.all_pages(data, project, progress))
+    content.update(static_files())
+    progress(f"site: writing {len(content)} files into {out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        made: set[Path] = set()
+        for path in sorted(content):
+            target = tmp / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_bytes(content[path])
+        os.chmod(tmp, 0o755)
+        swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    html = sum(1 for p in content if p.endswith(".html"))
+    return SiteResult(out, html, len(content), time.perf_counter() - start, len(data.entities))
