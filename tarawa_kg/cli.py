@@ -192,9 +192,14 @@ def export(root, fmt, output):
               help="Seconds after which a query is cut off.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Empty folder for the Oxigraph store (default: a temporary folder).")
+@click.option("--site/--no-site", "with_site", default=True, show_default=True,
+              help="Also serve the web edition, with IRIs that dereference (/id/..., /ontology) and "
+                   "the endpoint at /sparql and /query; --no-site: the endpoint and Oxigraph's UI only.")
+@click.option("--site-dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Serve this site written by 'tarawa-kg site' (default: build one into a temporary folder).")
 @QUIET_OPTION
 @handle_errors
-def serve(root, host, port, timeout_s, store, quiet):
+def serve(root, host, port, timeout_s, store, with_site, site_dir, quiet):
     """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
     import shutil
     import signal
@@ -203,15 +208,25 @@ def serve(root, host, port, timeout_s, store, quiet):
     from tarawa_kg.serve import ensure_port_free, prepare_store, serve as start_server
 
     ensure_port_free(host, port)
-    prepared = prepare_store(Project(root), store, printer(quiet))
-    process = start_server(prepared, host, port, timeout_s)
+    project = Project(root)
+    prepared = prepare_store(project, store, printer(quiet))
+    if with_site:
+        from tarawa_kg.site.server import start_site
+
+        process = start_site(prepared, project, host, port, timeout_s, site_dir, printer(quiet), quiet)
+    else:
+        process = start_server(prepared, host, port, timeout_s)
 
     def forward(_signum, _frame):  # SIGTERM: stop the server; the wait below then returns
         process.terminate()
 
     signal.signal(signal.SIGTERM, forward)
     click.echo(f"serving {prepared.triples} triples (read-only) from {prepared.location}")
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/query   query UI: http://{host}:{port}/")
+    if with_site:
+        click.echo(f"web edition: http://{host}:{port}/   IRIs: http://{host}:{port}/id/...   "
+                   f"SPARQL endpoint: http://{host}:{port}/sparql (and /query)")
+    else:
+        click.echo(f"SPARQL endpoint: http://{host}:{port}/query   query UI: http://{host}:{port}/")
     try:
         code = process.wait()
     except KeyboardInterrupt:

@@ -51,16 +51,24 @@ class SiteResult:
     extra: dict = field(default_factory=dict)
 
 
-def entity_files(data: SiteData, iri: str) -> dict[str, bytes]:
+def entity_files(data: SiteData, iri: str, statements=None) -> dict[str, bytes]:
     """The files of one entity's folder: ``index.html``, ``index.ttl``, ``index.jsonld``, ``index.nt``
-    (paths relative to the site root)."""
+    (paths relative to the site root). A source's page also says what the source says, statement
+    by statement, with its reliability profile (``statements``: a :class:`pages.Statements`)."""
+    from tarawa_kg.site.pages import source_profile
+
     here = page_dir(iri)
     e = data.entity(iri)
     triples = data.description(iri)
+    if kind_of(iri) == "source" and statements is not None:
+        page = render("source.html", title=e["title"], root=relative(here, ""), e=e,
+                      s=source_profile(data, statements, iri, here))
+    else:
+        page = render("entity.html", title=e["title"], root=relative(here, ""), e=e)
     return {
-        f"{here}/index.html": render("entity.html", title=e["title"], root=relative(here, ""), e=e),
+        f"{here}/index.html": page,
         f"{here}/index.ttl": serialize_triples(triples, "turtle"),
-        f"{here}/index.jsonld": serialize_triples(triples, "jsonld"),
+        f"{here}/index.jsonld": ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
         f"{here}/index.nt": serialize_triples(triples, "nt"),
     }
 
@@ -127,13 +135,14 @@ def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) ->
     for iri in data.entities:  # refuse an unsafe IRI before any work
         page_dir(iri)
     progress(f"site: {len(data.entities)} entity pages")
+    statements = pages.Statements(data)
     content: dict[str, bytes] = {}
     for n, iri in enumerate(data.entities, 1):
-        content.update(entity_files(data, iri))
+        content.update(entity_files(data, iri, statements))
         if n % 500 == 0:
             progress(f"site: {n}/{len(data.entities)} entity pages")
     content.update(index_files(data))
-    content.update(pages.all_pages(data, project, progress))
+    content.update(pages.all_pages(data, project, statements, progress))
     content.update(static_files())
     progress(f"site: writing {len(content)} files into {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
