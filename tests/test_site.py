@@ -7,6 +7,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from tarawa_kg.errors import TarawaKGError
 from tarawa_kg.site.generate import build_site
@@ -24,14 +25,6 @@ person:nameless a tkg:Person ; tkg:side <https://w3id.org/tarawa-kg/id/side/japa
 
 def tiny_graph(extra: str = "") -> KnowledgeGraph:
     return KnowledgeGraph(ox.parse(TINY + extra, format=ox.RdfFormat.TURTLE))
-
-
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory, graph, project):
-    """The site of the real data, built once for the session."""
-    out = tmp_path_factory.mktemp("web") / "site"
-    build_site(graph, out, project)
-    return out
 
 
 def test_entity_page_and_alternates(site_dir):
@@ -126,3 +119,112 @@ def test_cli_site_unsafe_iri_one_line(run, project_copy, tmp_path):
     assert result.exit_code == 2
     assert "error: <https://w3id.org/tarawa-kg/id/person/x%20y>: segment 'x%20y'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_sources_page_profile(site_dir):
+    html = (site_dir / "id/source/tarawa-article-fr/index.html").read_text(encoding="utf-8")
+    profile = html.split('id="profile"')[1].split('id="alone"')[0]
+    assert re.search(r"\d+ statements cite this source: \d+ preferred, \d+ normal, \d+ deprecated", profile)
+    assert "alexander-1993-across-the-reef/" in profile  # corrects some of its claims
+    assert 'id="says"' in html
+
+
+def test_fact_check_page_lists_article_claims(site_dir):
+    html = (site_dir / "fact-check/index.html").read_text(encoding="utf-8")
+    assert "betio-garrison-commander-tomonari-article" in html
+    assert "<del>" in html
+
+
+def test_timeline_times_local_utc_and_disputed_range(site_dir):
+    html = (site_dir / "timeline/index.html").read_text(encoding="utf-8")
+    item = html.split("betio-landing-d-day/")[0].rsplit("<li", 1)[1]
+    # Alexander 08:55, the Tarawa cruise book 09:10: the range, local and UTC
+    assert "1943-11-20 08:55 (UTC+12)" in item and "1943-11-19 20:55 UTC" in item
+    assert "1943-11-20 09:10 (UTC+12)" in item and "disputed" in item
+
+
+def test_map_points_link_to_pages(site_dir):
+    html = (site_dir / "map/index.html").read_text(encoding="utf-8")
+    assert '<a href="../id/place/betio/" class="place">' in html
+    assert "http://" not in html.split("<svg")[1].split("</svg>")[0].replace("http://www.w3.org/2000/svg", "")
+
+
+def test_order_of_battle_and_disputed(site_dir):
+    oob = (site_dir / "order-of-battle/index.html").read_text(encoding="utf-8")
+    division = oob.split("2nd-marine-division/")[1].split("</li>")[0]
+    assert "Julian C. Smith" in division
+    disputed = (site_dir / "disputed/index.html").read_text(encoding="utf-8")
+    assert disputed.count("<section") > 10
+
+
+def test_ontology_docs_en_fr_and_shapes(site_dir):
+    en = (site_dir / "ontology/index.html").read_text(encoding="utf-8")
+    fr = (site_dir / "ontology/fr/index.html").read_text(encoding="utf-8")
+    assert 'id="MilitaryUnit"' in en and 'id="MilitaryUnit"' in fr
+    assert '<html lang="fr">' in fr and "Classes" in fr
+    shapes = (site_dir / "shapes/index.html").read_text(encoding="utf-8")
+    assert 'id="LabelledEntityShape"' in shapes
+
+
+# ------------------------------------------------------------------ serve: dereferencing, endpoint
+
+JS = "https://w3id.org/tarawa-kg/id/person/julian-c-smith"
+
+
+@pytest.mark.parametrize("accept, suffix, media", [
+    ("text/html", "/", "text/html"),
+    ("text/turtle", "/index.ttl", "text/turtle"),
+    ("application/ld+json", "/index.jsonld", "application/ld+json"),
+    ("application/n-triples", "/index.nt", "application/n-triples"),
+])
+def test_id_content_negotiation(site_server, accept, suffix, media):
+    url = f"{site_server}/id/person/julian-c-smith"
+    first = requests.get(url, headers={"Accept": accept}, allow_redirects=False, timeout=10)
+    assert first.status_code == 303 and first.headers["Location"] == "/id/person/julian-c-smith" + suffix
+    answer = requests.get(url, headers={"Accept": accept}, timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(media)
+    if media == "text/html":
+        assert "<h1>Julian C. Smith</h1>" in answer.text
+    else:
+        fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+               "application/n-triples": ox.RdfFormat.N_TRIPLES}[media]
+        triples = list(ox.parse(answer.content, format=fmt))
+        assert any(t.subject.value == JS for t in triples)
+        # the statements about him, with their citations
+        assert any(t.predicate.value.endswith("#subject") and t.object.value == JS for t in triples)
+
+
+def test_id_unknown_and_unacceptable(site_server):
+    assert requests.get(f"{site_server}/id/person/nobody", timeout=10).status_code == 404
+    answer = requests.get(f"{site_server}/id/person/julian-c-smith", headers={"Accept": "image/png"}, timeout=10)
+    assert answer.status_code == 406
+
+
+def test_ontology_dereferences(site_server):
+    answer = requests.get(f"{site_server}/ontology", headers={"Accept": "text/turtle"}, timeout=10)
+    assert answer.url.endswith("/ontology/tarawa.ttl")
+    assert any(t.subject.value == "https://w3id.org/tarawa-kg/ontology"
+               for t in ox.parse(answer.content, format=ox.RdfFormat.TURTLE))
+    html = requests.get(f"{site_server}/ontology", timeout=10)
+    assert html.url.endswith("/ontology/") and 'id="Commander"' in html.text
+
+
+@pytest.mark.parametrize("path", ["/sparql", "/query"])
+def test_sparql_endpoint(site_server, path):
+    query = "ASK { <https://w3id.org/tarawa-kg/id/person/julian-c-smith> ?p ?o }"
+    get = requests.get(f"{site_server}{path}", params={"query": query},
+                       headers={"Accept": "application/sparql-results+json"}, timeout=10)
+    assert get.status_code == 200 and get.json()["boolean"] is True
+    post = requests.post(f"{site_server}{path}", data=query.encode(),
+                         headers={"Content-Type": "application/sparql-query",
+                                  "Accept": "application/sparql-results+json"}, timeout=10)
+    assert post.json()["boolean"] is True
+
+
+def test_run_saved_and_free_queries_as_tables(site_server):
+    saved = requests.get(f"{site_server}/run", params={"name": "events-at-place", "place": "place:betio"}, timeout=30)
+    assert saved.status_code == 200 and "<table" in saved.text and "/id/event/betio-landing-d-day/" in saved.text
+    free = requests.post(f"{site_server}/run", data={"query": "SELECT (1 + 1 AS ?two) WHERE {}"}, timeout=30)
+    assert free.status_code == 200 and "<td><span>2</span></td>" in free.text
+    bad = requests.get(f"{site_server}/run", params={"name": "events-at-place", "place": "x y"}, timeout=30)
+    assert bad.status_code == 400 and "error:" in bad.text

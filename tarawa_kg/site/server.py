@@ -95,8 +95,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
 
     server_version = "tarawa-kg"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, directory=str(self.server.site_dir), **kwargs)  # type: ignore[attr-defined]
+    def __init__(self, request, client_address, server):
+        super().__init__(request, client_address, server, directory=str(server.site_dir))
 
     def log_message(self, format, *args):  # noqa: A002 - the name is the standard library's
         if not getattr(self.server, "quiet", False):
