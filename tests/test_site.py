@@ -228,3 +228,48 @@ def test_run_saved_and_free_queries_as_tables(site_server):
     assert free.status_code == 200 and "<td><span>2</span></td>" in free.text
     bad = requests.get(f"{site_server}/run", params={"name": "events-at-place", "place": "x y"}, timeout=30)
     assert bad.status_code == 400 and "error:" in bad.text
+
+
+class _Links(__import__("html.parser").parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for key in ("href", "src", "action"):
+            if attrs.get(key) and not (tag == "link" and attrs.get("rel") == "icon"):
+                self.links.append(attrs[key])
+
+
+def test_crawl_whole_site_no_broken_link(site_dir, site_server):
+    """Every link, image, script and form target of every page resolves: a file of the site (a
+    folder by its index.html), a fragment that exists on its page, or one of serve's routes."""
+    from urllib.parse import urljoin, urlsplit
+
+    pages = {}
+    for path in site_dir.rglob("*.html"):
+        parser = _Links()
+        parser.feed(path.read_text(encoding="utf-8"))
+        pages["/" + path.relative_to(site_dir).as_posix()] = parser
+    broken, dynamic = [], set()
+    for page, parser in pages.items():
+        base = "http://site" + page
+        for link in parser.links:
+            url = urlsplit(urljoin(base, link))
+            if url.scheme in ("http", "https") and url.netloc != "site" or url.scheme in ("mailto", "data"):
+                continue
+            target = url.path + ("index.html" if url.path.endswith("/") else "")
+            if url.path in ("/run", "/sparql", "/query", "/ontology"):
+                dynamic.add(url.path)
+            elif not (site_dir / target.lstrip("/")).is_file():
+                broken.append(f"{page}: {link}")
+            elif url.fragment and target in pages and url.fragment not in pages[target].ids:
+                broken.append(f"{page}: {link} (no such anchor)")
+    assert len(pages) > 1300
+    assert broken == []
+    for path in sorted(dynamic):  # the routes the pages link to answer
+        assert requests.get(site_server + path, timeout=10).status_code in (200, 400), path

@@ -287,14 +287,15 @@ def timeline(data: SiteData, st: Statements) -> bytes:
 _POINT = re.compile(r"^\s*(?:<[^>]*>\s*)?POINT\s*\(\s*(-?[0-9.]+)\s+(-?[0-9.]+)\s*\)\s*$", re.I)
 
 
-def _project(points: list[dict], width: float, pad: float = 6.0) -> dict:
-    """Equirectangular coordinates of ``points`` (``lon``, ``lat`` in degrees) in an SVG view box
-    ``width`` wide, longitudes east of 0 first so that the Pacific stays whole."""
+def _project(points: list[dict], width: float, pad: float = 6.0, label_room: float = 40.0) -> dict:
+    """Equirectangular coordinates of ``points`` (``lon``, ``lat`` in degrees, longitudes in
+    0–360 so that the Pacific stays whole) in an SVG view box ``width`` wide, with ``label_room``
+    on the right for the names."""
     lons = [p["lon"] for p in points]
     lats = [p["lat"] for p in points]
     west, east, south, north = min(lons), max(lons), min(lats), max(lats)
     span = max(east - west, north - south, 1e-6)
-    scale = (width - 2 * pad) / span
+    scale = (width - 2 * pad - label_room) / span
     height = (north - south) * scale + 2 * pad
     for p in points:
         p["x"] = round(pad + (p["lon"] - west) * scale, 2)
