@@ -58,11 +58,14 @@ def build(root, out_dir, quiet):
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the W3C SHACL validation report graph to this file: Turtle (.ttl) or "
                    "JSON-LD (.jsonld, .json).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report as an HTML page, grouped by shape and severity, each focus "
+                   "node linked to its page.")
 @click.option("--max-size", "max_mb", type=click.FloatRange(0.001, 1e6), default=20.0, show_default=True,
               metavar="MB", help="Refuse FILES larger than this in total, before reading them.")
 @QUIET_OPTION
 @handle_errors
-def validate(root, files, report_file, max_mb, quiet):
+def validate(root, files, report_file, html_file, max_mb, quiet):
     """Validate the project data, plus any extra RDF FILES, against the SHACL shapes.
 
     Prints one line per result (severity, focus node, path, value, shape, message, and the FILE
@@ -73,6 +76,10 @@ def validate(root, files, report_file, max_mb, quiet):
     project = Project(root)
     if report_file is not None:
         write_report(None, report_file, check_only=True, inputs=[*files, *project.graph_files, *project.shape_files])
+    if html_file is not None:
+        from tarawa_kg.site.report_html import check_html_path
+
+        check_html_path(html_file, [*files, *project.graph_files, *project.shape_files])
     if not quiet:
         click.echo(f"checkout: {project.root}", err=True)
     progress = printer(quiet)
@@ -82,6 +89,12 @@ def validate(root, files, report_file, max_mb, quiet):
         write_report(report, report_file)
         if not quiet:
             click.echo(f"wrote {report_file}", err=True)
+    if html_file is not None:
+        from tarawa_kg.site.report_html import write_html_report
+
+        write_html_report(report, graph, html_file)
+        if not quiet:
+            click.echo(f"wrote {html_file}", err=True)
     for res in report.results:
         where = origins.get(res.focus_node)
         click.echo(res.line(graph) + (f"  (in {', '.join(where)})" if where else ""))

@@ -273,3 +273,26 @@ def test_crawl_whole_site_no_broken_link(site_dir, site_server):
     assert broken == []
     for path in sorted(dynamic):  # the routes the pages link to answer
         assert requests.get(site_server + path, timeout=10).status_code in (200, 400), path
+
+
+def test_validate_html_report_grouped_and_linked(run, tmp_path):
+    from pathlib import Path
+
+    resources = Path(__file__).parent / "resources"
+    out = tmp_path / "report.html"
+    result = run("validate", resources / "invalid_calibre.ttl", resources / "warning_duplicate_source.ttl",
+                 "--html", out, "-q")
+    assert result.exit_code == 1
+    html = out.read_text(encoding="utf-8")
+    sections = re.findall(r'<section id="([^"]+)">', html)
+    assert sections == ["EquipmentTypeShape", "DuplicateSourceRule"]  # violations first
+    shape = html.split('<section id="EquipmentTypeShape">')[1].split("</section>")[0]
+    assert '<h3 class="sev-Violation">Violation (1)</h3>' in shape
+    assert 'href="https://w3id.org/tarawa-kg/shapes#EquipmentTypeShape"' in shape
+    assert re.search(r'<td><a href="https://w3id.org/tarawa-kg/id/[^"]+">', shape)
+    assert '<h3 class="sev-Warning">Warning (2)</h3>' in html
+
+
+def test_validate_html_refused_before_work(run, tmp_path):
+    result = run("validate", "--html", tmp_path / "report.txt")
+    assert result.exit_code == 2 and "must end in .html" in result.output

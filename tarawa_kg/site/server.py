@@ -7,7 +7,8 @@ Routes:
   header asks for: the page ``/id/<kind>/<slug>/`` (``text/html``), or ``index.ttl``
   (``text/turtle``), ``index.jsonld`` (``application/ld+json``), ``index.nt``
   (``application/n-triples``) in that folder: the entity's triples and its statements with their
-  citations. ``/ontology`` likewise (``/ontology/``, ``tarawa.ttl``, ``tarawa.jsonld``, ``tarawa.nt``).
+  citations. ``/ontology`` likewise (``/ontology/``, ``tarawa.ttl``, ``tarawa.jsonld``, ``tarawa.nt``);
+  ``/shapes`` to the shapes' documentation.
 * ``/sparql`` and ``/query``: the SPARQL 1.1 Protocol endpoint (GET and POST), passed to Oxigraph.
 * ``/run``: a saved query (``?name=…&param=…``, bound as RDF terms) or a free query (``?query=…``)
   whose rows come back as an HTML table: the query page's forms post here.
@@ -142,6 +143,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
             return True
         if path == "/ontology":
             self._see_other("/ontology/", ONTOLOGY_FILES)
+            return True
+        if path == "/shapes":  # the shapes' namespace: their documentation
+            self._see_other("/shapes/", {"text/html": "", "application/xhtml+xml": ""})
             return True
         if path.startswith("/id/") and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
             self._see_other(path + "/", REPRESENTATIONS)
