@@ -114,14 +114,17 @@ class SiteData:
         return _pick(found, langs) if found else None
 
     def href(self, iri: str, here: str) -> str | None:
-        """The relative link from the page in folder ``here`` to the page of ``iri``, if the site
-        has one (entities, ontology terms), else ``None``."""
+        """The link from the page in folder ``here`` to ``iri``: relative to its page when the site
+        has one (entities, ontology terms), Wikidata's page for a QID, the IRI itself for another
+        site's IRI, else ``None`` (an IRI of ours without a page)."""
         if iri in self.has_page:
             return relative(here, page_dir(iri) + "/")
         if iri.startswith(TKG):
             return relative(here, "ontology/") + "#" + iri[len(TKG):]
         if iri.startswith(WD):
             return "https://www.wikidata.org/wiki/" + iri[len(WD):]
+        if iri.startswith(("http://", "https://")) and not iri.startswith(BASE):
+            return iri  # another site's IRI (a work's address, a QUDT unit…): a plain outside link
         return None
 
     def term(self, term, here: str) -> dict:
@@ -129,7 +132,7 @@ class SiteData:
         other than strings), ``iri`` and ``href`` (a link, relative inside the site)."""
         if isinstance(term, ox.Literal):
             dt = term.datatype.value
-            plain = dt.endswith(("#string", "#langString"))
+            plain = dt.endswith(("#string", "#langString", "#integer", "#decimal"))
             return {"text": term.value, "lang": term.language, "datatype": None if plain else curie(dt),
                     "iri": None, "href": None}
         if isinstance(term, ox.NamedNode):

@@ -257,7 +257,8 @@ def timeline(data: SiteData, st: Statements) -> bytes:
         for key in ("start", "end"):
             values = sorted({v for v in claimed.get((iri, key), [])} | ({e[key]} if e[key] is not None else set()),
                             key=lambda v: show_time(v)["sort"])
-            times[key] = [show_time(v) for v in values]
+            shown = [show_time(v) for v in values]
+            times[key] = shown[:1] + shown[-1:] if len(shown) > 1 else shown  # the range: earliest, latest
         if not times["start"]:
             continue
         own = links[iri]["place"]
