@@ -296,3 +296,46 @@ def test_validate_html_report_grouped_and_linked(run, tmp_path):
 def test_validate_html_refused_before_work(run, tmp_path):
     result = run("validate", "--html", tmp_path / "report.txt")
     assert result.exit_code == 2 and "must end in .html" in result.output
+
+
+def test_fact_check_switches_to_article_claims_query(graph, project_copy):
+    from tarawa_kg.site.data import SiteData
+    from tarawa_kg.site.pages import Statements, fact_check
+
+    (project_copy.queries_dir / "article-claims.rq").write_text('''# title: The article's claims
+# description: test stand-in with the columns of the real query.
+PREFIX tkg:  <https://w3id.org/tarawa-kg/ontology#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?paragraph ?statement ?statedAs ?verdict ?value ?correction ?correctionValue ?correctionSource WHERE {
+  VALUES ?statement { <https://w3id.org/tarawa-kg/id/statement/betio-garrison-commander-tomonari-article> }
+  ?statement tkg:value ?value ; tkg:correctedBy ?correction .
+  ?correction tkg:value ?correctionValue ; prov:wasDerivedFrom/tkg:source ?correctionSource .
+  BIND (7 AS ?paragraph) BIND ("wrong" AS ?verdict) BIND ("Tomonari" AS ?statedAs)
+}
+''', encoding="utf-8")
+    data = SiteData(graph.store)
+    html = fact_check(data, Statements(data), project_copy).decode("utf-8")
+    assert "saved query <code>article-claims</code>" in html
+    row = html.split("<tbody>")[1].split("</tr>")[0]
+    assert "<td>7</td>" in row and '<span class="verdict-wrong">wrong</span>' in row
+    assert "<del>" in row and "Keiji Shibasaki" in row
+
+
+def test_start_site_serves_a_built_site_and_refuses_another_folder(oxigraph_store, project, site_dir, tmp_path):
+    from tarawa_kg.site.server import free_port, start_site
+
+    with pytest.raises(TarawaKGError, match="not a site written by 'tarawa-kg site'"):
+        start_site(oxigraph_store, project, "127.0.0.1", free_port(), 30, tmp_path)
+    port = free_port()
+    process = start_site(oxigraph_store, project, "127.0.0.1", port, 30, site_dir, quiet=True)
+    try:
+        home = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+        assert home.status_code == 200 and "<h1>Tarawa knowledge graph</h1>" in home.text
+        ask = requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=10)
+        assert ask.json()["boolean"] is True
+    finally:
+        process.terminate()
+        assert process.wait() is not None and process.poll() is not None
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/", timeout=5)

@@ -160,6 +160,16 @@ def sources_index(data: SiteData, st: Statements) -> bytes:
 
 # --------------------------------------------------------------------------- fact-check
 
+def _verdict_right(verdict) -> bool:
+    """Whether a fact-check verdict (a literal or an IRI, e.g. ``tkg:Correct``) says the claim holds.
+
+    >>> _verdict_right(ox.Literal("confirmed")), _verdict_right(ox.NamedNode(TKG + "Wrong"))
+    (True, False)
+    """
+    word = verdict.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1].casefold()
+    return word.startswith(("correct", "right", "confirm", "true", "accurate", "supported", "verified"))
+
+
 def fact_check(data: SiteData, st: Statements, project) -> bytes:
     """``fact-check/index.html``: the article's claims, each with its verdict and correction, from
     the saved query ``article-claims`` when the checkout has it, else ``article-errors``."""
@@ -187,6 +197,7 @@ def fact_check(data: SiteData, st: Statements, project) -> bytes:
             "value": data.term(r.get("value") or r.get("claimed"), here) if (r.get("value") or r.get("claimed")) else None,
             "verdict": (verdict.value if isinstance(verdict, ox.Literal) else data.term(verdict, here)["text"])
                        if verdict is not None else "corrected",
+            "wrong": verdict is None or not _verdict_right(verdict),
             "reason": r["reason"].value if r.get("reason") else (
                 st.first(statement.value, "rankReason", "en").value
                 if statement and st.first(statement.value, "rankReason", "en") is not None else None),
