@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from tarawa_kg.export import _bnode_labels
 from tarawa_kg.namespaces import PREFIXES
-from tarawa_kg.site.paths import BASE, ID_BASE, page_dir, relative
+from tarawa_kg.site.paths import BASE, page_dir, relative
 
 QUERIES = Path(__file__).parent / "queries"
 TKG = "https://w3id.org/tarawa-kg/ontology#"

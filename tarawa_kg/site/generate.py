@@ -7,12 +7,11 @@ an interrupted run leaves the previous site as it was.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -41,6 +40,7 @@ class SiteResult:
     :param pages: number of HTML pages
     :param files: number of files (pages, their Turtle/JSON-LD/N-Triples, static files)
     :param seconds: wall-clock time of the whole run
+    :param entity_pages: number of entity pages (each with its three description files)
     """
 
     out: Path
@@ -48,7 +48,6 @@ class SiteResult:
     files: int
     seconds: float
     entity_pages: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def entity_files(data: SiteData, iri: str, statements=None) -> dict[str, bytes]:

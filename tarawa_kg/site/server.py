@@ -106,6 +106,10 @@ class SiteHandler(SimpleHTTPRequestHandler):
     def guess_type(self, path):
         return _TYPES.get(Path(str(path)).suffix, None) or mimetypes.guess_type(str(path))[0] or "application/octet-stream"
 
+    def list_directory(self, path):  # a folder without index.html is not a page
+        self.send_error(HTTPStatus.NOT_FOUND)
+        return None
+
     def end_headers(self):
         self.send_header("Vary", "Accept")
         super().end_headers()
