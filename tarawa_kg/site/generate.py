@@ -155,6 +155,7 @@ def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) ->
                 made.add(target.parent)
             target.write_bytes(content[path])
         os.chmod(tmp, 0o755)
+        progress(f"site: swapping it in{' and removing the previous site' if out.exists() else ''}")
         swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
