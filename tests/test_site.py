@@ -339,3 +339,14 @@ def test_start_site_serves_a_built_site_and_refuses_another_folder(oxigraph_stor
         assert process.wait() is not None and process.poll() is not None
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+
+
+def test_statement_without_property_or_rank_still_gets_a_row(tmp_path, project):
+    broken = ('<https://w3id.org/tarawa-kg/id/statement/odd> a <https://w3id.org/tarawa-kg/ontology#Statement> ; '
+              '<https://w3id.org/tarawa-kg/ontology#subject> <https://w3id.org/tarawa-kg/id/person/nameless> ; '
+              '<https://w3id.org/tarawa-kg/ontology#value> 3 .')
+    build_site(tiny_graph(broken), tmp_path / "s", project)
+    html = (tmp_path / "s/id/person/nameless/index.html").read_text(encoding="utf-8")
+    row = html.split('id="odd"')[1].split("</tr>")[0]
+    assert row.split("<td>")[1].startswith('<span class="lit">–</span>')  # no property: a dash
+    assert '<span class="lit">3</span>' in row and '<span class="rank">normal</span>' in row

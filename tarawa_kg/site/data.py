@@ -130,6 +130,8 @@ class SiteData:
     def term(self, term, here: str) -> dict:
         """A term as the templates show it: ``text``, ``lang``, ``datatype`` (a CURIE, literals
         other than strings), ``iri`` and ``href`` (a link, relative inside the site)."""
+        if term is None:  # a statement without the part asked for
+            return {"text": "–", "lang": None, "datatype": None, "iri": None, "href": None}
         if isinstance(term, ox.Literal):
             dt = term.datatype.value
             plain = dt.endswith(("#string", "#langString", "#integer", "#decimal"))
@@ -207,7 +209,7 @@ class SiteData:
                          for q in sorted(wikidata)],
             "wikidata_status": self.term(status[0], here) if status else None,
             "statements": [self.statement(s, triples, here) for s, triples in sorted(
-                statements.items(), key=lambda kv: (kv[1][TKG + "property"][0].value, kv[0]))],
+                statements.items(), key=lambda kv: (min((p.value for p in kv[1].get(TKG + "property", [])), default=""), kv[0]))],
             "incoming": incoming,
             "schema": self.schema_org(iri, types, out),
         }
