@@ -27,7 +27,7 @@ import time
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 
@@ -151,7 +151,8 @@ class SiteHandler(SimpleHTTPRequestHandler):
         if path == "/shapes":  # the shapes' namespace: their documentation
             self._see_other("/shapes/", {"text/html": "", "application/xhtml+xml": ""})
             return True
-        if path.startswith("/id/") and not path.endswith("/") and "." not in path.rsplit("/", 1)[-1]:
+        if path.startswith("/id/") and not path.endswith("/") \
+                and not (Path(self.server.site_dir) / unquote(path).lstrip("/")).is_file():  # type: ignore[attr-defined]
             self._see_other(path + "/", REPRESENTATIONS)
             return True
         return False
