@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from tarawa_kg.export import _bnode_labels
 from tarawa_kg.namespaces import PREFIXES
@@ -60,6 +61,34 @@ def literal_key(term) -> tuple:
     if isinstance(term, ox.Literal):
         return (1, term.value, term.language or "", term.datatype.value)
     return (0, getattr(term, "value", str(term)), "", "")
+
+
+def shown(text: str, lang: str | None = None, datatype: str | None = None, iri: str | None = None,
+          href: str | None = None) -> dict:
+    """A value as the templates show it: ``text``, ``lang``, ``datatype`` (a CURIE, for literals
+    other than strings and numbers), ``iri``, ``href`` (a link, relative inside the site) and
+    ``html``, the same as markup (a link, or a span with its language), every part escaped by
+    MarkupSafe: the pages print it as is, which is much quicker than a template macro per value.
+
+    >>> shown("<b>", lang="en")["html"]
+    Markup('<span class="lit" lang="en">&lt;b&gt;</span> <small class="tag">@en</small>')
+    >>> shown("Betio", iri="https://w3id.org/tarawa-kg/id/place/betio", href="../place/betio/")["html"]
+    Markup('<a href="../place/betio/" title="https://w3id.org/tarawa-kg/id/place/betio">Betio</a>')
+    """
+    if href:
+        html = (Markup('<a href="{}" title="{}">{}</a>').format(href, iri, text) if iri
+                else Markup('<a href="{}">{}</a>').format(href, text))
+    elif iri:
+        html = Markup('<span class="iri">{}</span>').format(text)
+    elif lang:
+        html = Markup('<span class="lit" lang="{}">{}</span>').format(lang, text)
+    else:
+        html = Markup('<span class="lit">{}</span>').format(text)
+    if lang:
+        html += Markup(' <small class="tag">@{}</small>').format(lang)
+    if datatype:
+        html += Markup(' <small class="tag">{}</small>').format(datatype)
+    return {"text": text, "lang": lang, "datatype": datatype, "iri": iri, "href": href, "html": html}
 
 
 def _pick(labels: dict[str, list[str]], langs=("en", "", "fr")) -> str | None:
@@ -128,20 +157,17 @@ class SiteData:
         return None
 
     def term(self, term, here: str) -> dict:
-        """A term as the templates show it: ``text``, ``lang``, ``datatype`` (a CURIE, literals
-        other than strings), ``iri`` and ``href`` (a link, relative inside the site)."""
+        """A term as the templates show it (:func:`shown`)."""
         if term is None:  # a statement without the part asked for
-            return {"text": "–", "lang": None, "datatype": None, "iri": None, "href": None}
+            return shown("–")
         if isinstance(term, ox.Literal):
             dt = term.datatype.value
             plain = dt.endswith(("#string", "#langString", "#integer", "#decimal"))
-            return {"text": term.value, "lang": term.language, "datatype": None if plain else curie(dt),
-                    "iri": None, "href": None}
+            return shown(term.value, lang=term.language, datatype=None if plain else curie(dt))
         if isinstance(term, ox.NamedNode):
             iri = term.value
-            return {"text": self.label(iri) or curie(iri), "lang": None, "datatype": None, "iri": iri,
-                    "href": self.href(iri, here)}
-        return {"text": str(term), "lang": None, "datatype": None, "iri": None, "href": None}
+            return shown(self.label(iri) or curie(iri), iri=iri, href=self.href(iri, here))
+        return shown(str(term))
 
     def citation(self, iri: str, here: str) -> dict:
         """A citation (a ``ref:`` IRI) as shown: source (a term), locator and quote (strings)."""

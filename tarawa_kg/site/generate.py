@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from tarawa_kg.export import serialize_triples
 from tarawa_kg.progress import Progress, quiet
-from tarawa_kg.site.data import SiteData
+from tarawa_kg.site.data import SiteData, shown
 from tarawa_kg.site.paths import kind_of, page_dir, relative
 from tarawa_kg.site.render import render
 
@@ -84,8 +84,7 @@ def index_files(data: SiteData) -> dict[str, bytes]:
         items = sorted((data.term(ox.NamedNode(i), here) for i in by_kind[kind]),
                        key=lambda t: (t["text"].casefold(), t["iri"]))
         name = KIND_NAMES.get(kind, kind)
-        kinds.append({"text": f"{name} ({len(items)})", "href": f"{kind}/", "iri": None, "lang": None,
-                      "datatype": None})
+        kinds.append(shown(f"{name} ({len(items)})", href=f"{kind}/"))
         if kind == "source":
             continue  # the sources' overview page (pages.py) lists them with their profiles
         result[f"{here}/index.html"] = render("listing.html", title=name, root=relative(here, ""),

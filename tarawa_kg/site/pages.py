@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pyoxigraph as ox
 
 from tarawa_kg.progress import Progress, quiet
-from tarawa_kg.site.data import TKG, SiteData, literal_key
+from tarawa_kg.site.data import TKG, SiteData, literal_key, shown
 from tarawa_kg.site.paths import kind_of, page_dir, relative
 from tarawa_kg.site.render import render
 
@@ -377,7 +377,7 @@ def order_of_battle(data: SiteData, project) -> bytes:
                                    "commanders": [], "children": []})
         if r.get("commanderLabel") or r.get("commander"):
             c = {"term": data.term(r["commander"], here) if r.get("commander") else
-                 {"text": r["commanderLabel"].value, "href": None, "iri": None, "lang": None, "datatype": None},
+                 shown(r["commanderLabel"].value),
                  "rank": r["rankHeld"].value if r.get("rankHeld") else None,
                  "role": r["role"].value if r.get("role") else None}
             if c not in u["commanders"]:
