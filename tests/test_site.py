@@ -350,3 +350,25 @@ def test_statement_without_property_or_rank_still_gets_a_row(tmp_path, project):
     row = html.split('id="odd"')[1].split("</tr>")[0]
     assert row.split("<td>")[1].startswith('<span class="lit">–</span>')  # no property: a dash
     assert '<span class="lit">3</span>' in row and '<span class="rank">normal</span>' in row
+
+
+def test_failure_while_writing_pages_leaves_previous_site(tmp_path, project, monkeypatch):
+    out = tmp_path / "s"
+    build_site(tiny_graph(), out, project)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    from tarawa_kg.site import generate
+
+    real = generate.entity_files
+    calls = []
+
+    def fail_on_second(*args):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise TarawaKGError("a page could not be made")
+        return real(*args)
+
+    monkeypatch.setattr(generate, "entity_files", fail_on_second)
+    with pytest.raises(TarawaKGError, match="a page could not be made"):
+        build_site(tiny_graph(), out, project)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]

@@ -1,8 +1,9 @@
 """``tarawa-kg site``: write the static web edition of the graph.
 
-Every page is rendered in memory first (so an unsafe IRI or a failing query stops the run before
-anything is written), then written into a new folder beside the target, which is swapped in whole:
-an interrupted run leaves the previous site as it was.
+Every entity's IRI is checked first (an unsafe one stops the run before anything is written);
+the pages are then written, one by one as they are rendered (so memory does not grow with the
+site), into a new folder beside the target, which is swapped in whole at the end: a failed or
+interrupted run removes that folder and leaves the previous site as it was.
 """
 
 from __future__ import annotations
@@ -121,7 +122,7 @@ def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) ->
     :param out: the site's folder; its parent is created if needed
     :param project: the checkout (saved queries, ontology and shapes files); default: the current one
     :raises UnsafeIRI: an entity's IRI cannot be a folder (nothing is written)
-    :raises TarawaKGError: a page could not be made (nothing is written)
+    :raises TarawaKGError: a page could not be made (the previous site is left as it was)
     """
     from tarawa_kg.project import Project
     from tarawa_kg.site import pages
@@ -130,34 +131,37 @@ def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) ->
     project = project or Project()
     out = Path(out)
     data = SiteData(kg.store)
-    for iri in data.entities:  # refuse an unsafe IRI before any work
+    for iri in data.entities:  # refuse an unsafe IRI before anything is written
         page_dir(iri)
-    progress(f"site: {len(data.entities)} entity pages")
     statements = pages.Statements(data)
-    content: dict[str, bytes] = {}
-    for n, iri in enumerate(data.entities, 1):
-        content.update(entity_files(data, iri, statements))
-        if n % 500 == 0:
-            progress(f"site: {n}/{len(data.entities)} entity pages")
-    content.update(index_files(data))
-    content.update(pages.all_pages(data, project, statements, progress))
-    content.update(static_files())
-    progress(f"site: writing {len(content)} files into {out}")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
-    try:
-        made: set[Path] = set()
-        for path in sorted(content):
+    made: set[Path] = set()
+    counts = {"files": 0, "pages": 0}
+
+    def write(files: dict[str, bytes]) -> None:  # into the new folder, page by page (bounded memory)
+        for path in sorted(files):
             target = tmp / path
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(content[path])
+            target.write_bytes(files[path])
+            counts["files"] += 1
+            counts["pages"] += path.endswith(".html")
+
+    try:
+        progress(f"site: {len(data.entities)} entity pages into {tmp}")
+        for n, iri in enumerate(data.entities, 1):
+            write(entity_files(data, iri, statements))
+            if n % 500 == 0:
+                progress(f"site: {n}/{len(data.entities)} entity pages")
+        write(index_files(data))
+        write(pages.all_pages(data, project, statements, progress))
+        write(static_files())
         os.chmod(tmp, 0o755)
         progress(f"site: swapping it in{' and removing the previous site' if out.exists() else ''}")
         swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    html = sum(1 for p in content if p.endswith(".html"))
-    return SiteResult(out, html, len(content), time.perf_counter() - start, len(data.entities))
+    return SiteResult(out, counts["pages"], counts["files"], time.perf_counter() - start, len(data.entities))
