@@ -57,6 +57,13 @@ def test_wikidata_link_and_status(site_dir):
     assert "linked" in html.split('class="wikidata"')[1].split("</p>")[0].lower()
 
 
+def test_concept_scheme_page_is_its_kind_folder(site_dir):
+    html = (site_dir / "id/rank/index.html").read_text(encoding="utf-8")
+    assert "<code>https://w3id.org/tarawa-kg/id/rank</code>" in html
+    assert 'href="../../id/rank/ijn-rear-admiral/"' in html  # its members, as links in
+    assert (site_dir / "id/rank/index.ttl").is_file()
+
+
 def test_index_by_kind(site_dir):
     index = (site_dir / "id/index.html").read_text(encoding="utf-8")
     assert 'href="person/"' in index and 'href="ship/"' in index

@@ -119,6 +119,9 @@ class SiteData:
         for row in self.select("citations"):
             self.citations[row["citation"].value] = {
                 "source": row.get("source"), "locator": row.get("locator"), "quote": row.get("quote")}
+        self.holders: dict[str, list] = {}  # citation → the resources it supports
+        for row in self.select("cites"):
+            self.holders.setdefault(row["citation"].value, []).append(row["holder"])
         self.heads: dict[str, tuple] = {row["statement"].value: (row["about"], row["property"])
                                         for row in self.select("statement-heads")}
         self.supers: dict[str, set[str]] = {}
@@ -214,12 +217,21 @@ class SiteData:
         for row in self.select("statements", iri):
             statements.setdefault(row["statement"].value, {}).setdefault(row["p"].value, []).append(row["o"])
         incoming = []
+        seen = set()
         for row in self.select("incoming", iri):
-            head = self.heads.get(row["s"].value)
-            incoming.append({
-                "s": self.term(row["s"], here), "p": self.term(row["p"], here),
-                "about": self.term(head[0], here) if head else None,
-                "property": self.term(head[1], here) if head else None})
+            # a citation pointing here (its tkg:source): shown as the resources it supports
+            sources = self.holders.get(row["s"].value) if row["s"].value in self.citations else [row["s"]]
+            for s in sources or []:
+                head = self.heads.get(s.value)
+                key = (s.value, row["p"].value)
+                if key in seen:
+                    continue
+                seen.add(key)
+                incoming.append({
+                    "s": self.term(s, here),
+                    "p": shown("cites") if s is not row["s"] else self.term(row["p"], here),
+                    "about": self.term(head[0], here) if head else None,
+                    "property": self.term(head[1], here) if head else None})
         incoming.sort(key=lambda r: (r["p"]["text"], r["s"]["text"], r["s"]["iri"] or ""))
         wikidata = [v.value for v in out.get(SKOS + "exactMatch", []) if v.value.startswith(WD)]
         status = out.get(TKG + "wikidataStatus", [])

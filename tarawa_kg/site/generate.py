@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from tarawa_kg.export import serialize_triples
 from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.site.data import SiteData, shown
-from tarawa_kg.site.paths import kind_of, page_dir, relative
+from tarawa_kg.site.paths import ID_BASE, kind_of, page_dir, relative
 from tarawa_kg.site.render import render
 
 KIND_NAMES = {
@@ -74,7 +74,8 @@ def entity_files(data: SiteData, iri: str, statements=None) -> dict[str, bytes]:
 
 
 def index_files(data: SiteData) -> dict[str, bytes]:
-    """``id/index.html`` (the kinds) and ``id/<kind>/index.html`` (the entities of a kind, by label)."""
+    """``id/index.html`` (the kinds) and ``id/<kind>/index.html`` (the entities of a kind, by label),
+    except where ``id/<kind>`` is itself an entity (a concept scheme), whose page is there."""
     by_kind: dict[str, list[str]] = {}
     for iri in data.entities:
         by_kind.setdefault(kind_of(iri), []).append(iri)
@@ -88,6 +89,8 @@ def index_files(data: SiteData) -> dict[str, bytes]:
         kinds.append(shown(f"{name} ({len(items)})", href=f"{kind}/"))
         if kind == "source":
             continue  # the sources' overview page (pages.py) lists them with their profiles
+        if ID_BASE + kind in data.has_page:
+            continue  # the folder is an entity's own (a SKOS concept scheme: id/rank): its page lists its members
         result[f"{here}/index.html"] = render("listing.html", title=name, root=relative(here, ""),
                                               intro=None, groups=[{"name": None, "items": items}])
     result["id/index.html"] = render("listing.html", title="Index by kind", root="../",
