@@ -213,7 +213,9 @@ def export(root, fmt, output):
 @QUIET_OPTION
 @handle_errors
 def serve(root, host, port, timeout_s, store, with_site, site_dir, quiet):
-    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server) and, in front of
+    it, the web edition: pages, IRIs that dereference by content negotiation (/id/..., /ontology)
+    and the endpoint at /sparql and /query. With --no-site: the endpoint and Oxigraph's query UI."""
     import shutil
     import signal
 
@@ -226,7 +228,12 @@ def serve(root, host, port, timeout_s, store, with_site, site_dir, quiet):
     if with_site:
         from tarawa_kg.site.server import start_site
 
-        process = start_site(prepared, project, host, port, timeout_s, site_dir, printer(quiet), quiet)
+        try:
+            process = start_site(prepared, project, host, port, timeout_s, site_dir, printer(quiet), quiet)
+        except BaseException:
+            if store is None:  # the temporary store is ours to remove
+                shutil.rmtree(prepared.location, ignore_errors=True)
+            raise
     else:
         process = start_server(prepared, host, port, timeout_s)
 
