@@ -379,3 +379,14 @@ def test_failure_while_writing_pages_leaves_previous_site(tmp_path, project, mon
         build_site(tiny_graph(), out, project)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["s"]
+
+
+def test_query_page_forms_and_suggestions(site_dir):
+    html = (site_dir / "query/index.html").read_text(encoding="utf-8")
+    form = html.split('<section id="q-events-at-place">')[1].split("</section>")[0]
+    assert '<form method="get" action="../run">' in form
+    assert '<input type="hidden" name="name" value="events-at-place">' in form
+    assert 'name="place" list="choices-tkg-Place" required' in form
+    places = html.split('<datalist id="choices-tkg-Place">')[1].split("</datalist>")[0]
+    assert '<option value="place:betio">Betio</option>' in places
+    assert '<textarea id="free-query" name="query"' in html

@@ -435,7 +435,7 @@ def all_pages(data: SiteData, project, st: Statements, progress: Progress = quie
         "map/index.html": map_page(data),
         "order-of-battle/index.html": order_of_battle(data, project),
         "disputed/index.html": disputed(data, st, project),
-        "query/index.html": query_page(project),
+        "query/index.html": query_page(project, data),
     }
     progress("site: ontology and shapes")
     result.update(ontology_files(project))

@@ -13,16 +13,31 @@ from tarawa_kg.site.paths import BASE
 from tarawa_kg.site.render import render
 
 
-def query_page(project) -> bytes:
+def query_page(project, data=None) -> bytes:
     """``query/index.html``: the saved queries of ``project`` with their parameters, and a free
-    SPARQL editor."""
+    SPARQL editor. An IRI parameter declared with a class (``class=tkg:Place``) offers the
+    instances of that class found in ``data`` (a :class:`~tarawa_kg.site.data.SiteData`) as
+    suggestions (an HTML ``datalist``: no JavaScript, any other value may still be typed)."""
     from tarawa_kg.queries import list_queries
 
-    saved = [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
-              "params": [{"name": p.name, "kind": p.kind, "required": p.required, "doc": p.doc}
-                         for p in q.params]}
-             for q in list_queries(project)]
-    return render("query.html", title="Query the graph", root="../", saved=saved)
+    choices: dict[str, list[dict]] = {}
+    saved = []
+    for q in list_queries(project):
+        params = []
+        for p in q.params:
+            cls = str(p.rdf_class) if p.rdf_class is not None else None
+            if cls and data is not None and cls not in choices:
+                rows = data.select("", text="SELECT ?i WHERE { ?i a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
+                                            f"<{cls}> FILTER (isIRI(?i)) }}")
+                choices[cls] = sorted(({"value": curie(r["i"].value), "label": data.label(r["i"].value) or ""}
+                                       for r in rows), key=lambda c: c["value"])
+            params.append({"name": p.name, "kind": p.kind, "required": p.required, "doc": p.doc,
+                           "list": f"choices-{curie(cls).replace(':', '-')}" if cls and choices.get(cls) else None})
+        saved.append({"name": q.name, "title": q.title, "description": q.description, "text": q.text,
+                      "params": params})
+    lists = [{"id": f"choices-{curie(cls).replace(':', '-')}", "options": options}
+             for cls, options in sorted(choices.items()) if options]
+    return render("query.html", title="Query the graph", root="../", saved=saved, lists=lists)
 
 
 def _cell(term) -> dict:
