@@ -4,6 +4,7 @@
 # non-interactively (no dba password prompt; the tests run their own private database with its
 # own ini and never start the system service). Needs root (or sudo) and apt-get.
 set -euo pipefail
+. "$(dirname "$0")/apt-install.sh"
 
 have_virtuoso() {
   command -v virtuoso-t >/dev/null 2>&1 || [ -x /usr/bin/virtuoso-t ] \
@@ -15,25 +16,7 @@ if have_virtuoso; then
   exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-  echo "error: virtuoso-t is missing and apt-get is not available to install it" >&2
-  exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-  else
-    echo "error: installing virtuoso-opensource needs root (or sudo)" >&2
-    exit 1
-  fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
-$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-  virtuoso-opensource
+apt_install "virtuoso-t" virtuoso-opensource
 
 if ! have_virtuoso; then
   echo "error: virtuoso-opensource installed but virtuoso-t not found" >&2

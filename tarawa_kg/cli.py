@@ -66,19 +66,26 @@ def build(root, out_dir, quiet):
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the W3C SHACL validation report graph to this file: Turtle or JSON-LD by "
                    f"the suffix ({suffix_list(REPORT_FORMATS)}).")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the report as an HTML page, grouped by shape and severity, each focus "
+                   "node linked to its page.")
 @click.option("--max-size", "max_mb", type=click.FloatRange(0.001, 1e6), default=20.0, show_default=True,
               metavar="MB", help="Refuse FILES larger than this in total, before reading them.")
 @click.option("--allow-remote-context", is_flag=True,
               help="Fetch the remote JSON-LD @context documents FILES name (off: such a file is refused).")
 @QUIET_OPTION
 @handle_errors
-def validate(root, files, report_file, max_mb, allow_remote_context, quiet):
+def validate(root, files, report_file, html_file, max_mb, allow_remote_context, quiet):
     from tarawa_kg.progress import printer
     from tarawa_kg.validate import validate_project, write_report
 
     project = Project(root)
     if report_file is not None:
         write_report(None, report_file, check_only=True, inputs=[*files, *project.graph_files, *project.shape_files])
+    if html_file is not None:
+        from tarawa_kg.site.report_html import check_html_path
+
+        check_html_path(html_file, [*files, *project.graph_files, *project.shape_files])
     if not quiet:
         click.echo(f"checkout: {project.root}", err=True)
     progress = printer(quiet)
@@ -89,6 +96,12 @@ def validate(root, files, report_file, max_mb, allow_remote_context, quiet):
         write_report(report, report_file)
         if not quiet:
             click.echo(f"wrote {report_file}", err=True)
+    if html_file is not None:
+        from tarawa_kg.site.report_html import write_html_report
+
+        write_html_report(report, graph, html_file)
+        if not quiet:
+            click.echo(f"wrote {html_file}", err=True)
     for res in report.results:
         where = origins.get(res.focus_node)
         click.echo(res.line(graph) + (f"  (in {', '.join(where)})" if where else ""))
@@ -202,10 +215,17 @@ def export(root, fmt, output):
               help="Let queries use SERVICE (the server then fetches the URLs queries name); off by default.")
 @click.option("--store", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Empty folder for the Oxigraph store (default: a temporary folder).")
+@click.option("--site/--no-site", "with_site", default=True, show_default=True,
+              help="Also serve the web edition, with IRIs that dereference (/id/..., /ontology) and "
+                   "the endpoint at /sparql and /query; --no-site: the endpoint and Oxigraph's UI only.")
+@click.option("--site-dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="Serve this site written by 'tarawa-kg site' (default: build one into a temporary folder).")
 @QUIET_OPTION
 @handle_errors
-def serve(root, host, port, timeout_s, allow_federation, store, quiet):
-    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server), with its query UI."""
+def serve(root, host, port, timeout_s, allow_federation, store, with_site, site_dir, quiet):
+    """Serve the built graph as a read-only SPARQL 1.1 endpoint (Oxigraph server) and, in front of
+    it, the web edition: pages, IRIs that dereference by content negotiation (/id/..., /ontology)
+    and the endpoint at /sparql and /query. With --no-site: the endpoint and Oxigraph's query UI."""
     import shutil
     import signal
 
@@ -213,15 +233,31 @@ def serve(root, host, port, timeout_s, allow_federation, store, quiet):
     from tarawa_kg.serve import ensure_port_free, prepare_store, serve as start_server
 
     ensure_port_free(host, port)
-    prepared = prepare_store(Project(root), store, printer(quiet))
-    process = start_server(prepared, host, port, timeout_s, allow_federation)
+    project = Project(root)
+    prepared = prepare_store(project, store, printer(quiet))
+    if with_site:
+        from tarawa_kg.site.server import start_site
+
+        try:
+            process = start_site(prepared, project, host, port, timeout_s, site_dir, printer(quiet), quiet,
+                                 allow_federation)
+        except BaseException:
+            if store is None:  # the temporary store is ours to remove
+                shutil.rmtree(prepared.location, ignore_errors=True)
+            raise
+    else:
+        process = start_server(prepared, host, port, timeout_s, allow_federation)
 
     def forward(_signum, _frame):  # SIGTERM: stop the server; the wait below then returns
         process.terminate()
 
     signal.signal(signal.SIGTERM, forward)
     click.echo(f"serving {prepared.triples} triples (read-only) from {prepared.location}")
-    click.echo(f"SPARQL endpoint: http://{host}:{port}/query   query UI: http://{host}:{port}/")
+    if with_site:
+        click.echo(f"web edition: http://{host}:{port}/   IRIs: http://{host}:{port}/id/...   "
+                   f"SPARQL endpoint: http://{host}:{port}/sparql (and /query)")
+    else:
+        click.echo(f"SPARQL endpoint: http://{host}:{port}/query   query UI: http://{host}:{port}/")
     try:
         code = process.wait()
     except KeyboardInterrupt:
@@ -272,6 +308,10 @@ def publish(root, store_url, graph_iri, graph_param, force):
 from tarawa_kg.cli_wikidata import wikidata  # noqa: E402
 
 main.add_command(wikidata)
+
+from tarawa_kg.site.cli import site  # noqa: E402
+
+main.add_command(site)
 
 
 if __name__ == "__main__":  # pragma: no cover
