@@ -64,16 +64,21 @@ def first_line(text) -> str:
 
 def sparql_wrapper(endpoint: str, query_text: str, timeout: float = 60.0, user_agent: str = USER_AGENT,
                    default_graph: str | None = None):
-    """A ``SPARQLWrapper`` ready to send ``query_text``: JSON results, ``timeout`` (whole seconds,
-    at least 1), POST when the query is longer than :data:`POST_THRESHOLD` characters.
+    """A ``SPARQLWrapper`` ready to send the SELECT query ``query_text``: JSON results, ``timeout``
+    (whole seconds, at least 1), POST when the query is longer than :data:`POST_THRESHOLD`
+    characters. It is sent as a query, never as an update: SPARQLWrapper guesses the kind from
+    the first keyword-like word, which can be in a comment (« Adds up » reads as ``ADD``).
 
     >>> sparql_wrapper("http://127.0.0.1:1/sparql", "ASK {}" + " " * 2000).method
     'POST'
+    >>> sparql_wrapper("http://127.0.0.1:1/sparql", "# Adds up\\nSELECT * {}").isSparqlUpdateRequest()
+    False
     """
-    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
 
     client = SPARQLWrapper(endpoint, agent=user_agent)
     client.setQuery(query_text)
+    client.queryType = SELECT
     client.setReturnFormat(JSON)
     client.setTimeout(int(max(1, round(timeout))))
     if default_graph:

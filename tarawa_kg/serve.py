@@ -9,6 +9,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,12 +140,18 @@ def serve(store: PreparedStore, host: str = "127.0.0.1", port: int = 7878,
     """
     from tarawa_kg.gateway import start_gateway
 
-    inner = _free_local_port()
+    inner = free_local_port()
     # Oxigraph's own limit, a little after the gateway's, stops the work the gateway gave up on
     process = subprocess.Popen(read_only_command(store.location, "127.0.0.1", inner,
                                                  timeout_s + 2 if timeout_s else None),
                                stderr=subprocess.PIPE, text=True, errors="replace")
     threading.Thread(target=_relay_log, args=(process.stderr,), daemon=True).start()
+    try:
+        wait_listening("127.0.0.1", inner, process)  # the gateway listens once Oxigraph answers
+    except EndpointError:
+        process.terminate()
+        process.wait()
+        raise
     try:
         gateway = start_gateway(host, port, ("127.0.0.1", inner), timeout_s, allow_federation)
     except OSError as exc:
@@ -166,7 +173,25 @@ def _relay_log(stream) -> None:
             sys.stderr.flush()
 
 
-def _free_local_port() -> int:
+def free_local_port(host: str = "127.0.0.1") -> int:
+    """A port on ``host`` that nothing listens on now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
+        probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+def wait_listening(host: str, port: int, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    """Wait until ``host:port`` accepts connections.
+
+    :raises EndpointError: the process ended, or nothing listens after ``seconds``
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise EndpointError(f"the Oxigraph server stopped at start (exit code {process.returncode})")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise EndpointError(f"the Oxigraph server does not listen on {host}:{port} after {seconds:g} s")

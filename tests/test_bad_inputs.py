@@ -121,8 +121,9 @@ def test_build_reads_the_acceptable_ones_and_replaces_the_output(run, built_copy
     assert_clean(result, {"exit": 0}, dist)
     for name in names:
         assert_clean(result, EXPECTED[name], project.root / "data" / name)
-    assert sorted(p.name for p in dist.iterdir()) == ["tarawa-kg.jsonld", "tarawa-kg.nt", "tarawa-kg.trig",
-                                                      "tarawa-kg.ttl", "void.ttl"]  # no staging folder left
+    assert sorted(p.name for p in dist.iterdir()) == [
+        "article-annotations.jsonld", "tarawa-kg-best.trig", "tarawa-kg-best.ttl", "tarawa-kg.jsonld",
+        "tarawa-kg.nt", "tarawa-kg.trig", "tarawa-kg.ttl", "void.ttl"]  # no staging folder left
     assert "<https://example.org/huge>" in (dist / "tarawa-kg.nt").read_text(encoding="utf-8")
 
 

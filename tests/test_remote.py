@@ -30,6 +30,13 @@ PARAMS = {"events-at-place": {"place": "place:betio"}, "entity": {"entity": "per
           "source-claims": {"source": "src:stockman-1947-battle-for-tarawa"},
           "totals": {"subject": "event:battle-of-makin", "property": "tkg:killed"}}
 LOCAL_ONLY = {"federated-commander-birth-dates"}  # needs the live Wikidata endpoint
+VIRTUOSO_DIFFERS = {
+    "best-values": "Virtuoso 7 leaves out three normal-rank statements whose value is tkg:valueText "
+                   "(e.g. Betio's « plusieurs dizaines » 7.7 mm machine guns) that the other engines keep",
+    "totals": "Virtuoso 7 gives fewer rows for EXISTS inside BIND within a grouped subquery",
+}
+"""Saved queries whose rows differ on Virtuoso: known, recorded as strict expected failures, so a
+test fails as soon as Virtuoso (or the query) gives the same rows."""
 SLOW_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """Runs for minutes; Oxigraph notices its own time limit on it only after 40-60 s."""
 CUT_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER (STR(?c) != STR(?f)) }"
@@ -80,7 +87,9 @@ def test_published_graph_is_complete(store, graph):
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries() if q.name not in LOCAL_ONLY])
-def test_saved_query_gives_the_same_rows_remotely(store, graph, name):
+def test_saved_query_gives_the_same_rows_remotely(store, graph, name, request):
+    if store.engine == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[name]))
     query = next(q for q in list_queries() if q.name == name)
     params = PARAMS.get(name, {})
     local = run_query(graph, query, params)

@@ -23,7 +23,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -229,26 +228,9 @@ class SiteServer(ThreadingHTTPServer):
 
 def free_port(host: str = "127.0.0.1") -> int:
     """A port on ``host`` that nothing listens on now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+    from tarawa_kg.serve import free_local_port
 
-
-def wait_listening(host: str, port: int, process: subprocess.Popen, seconds: float = 30.0) -> None:
-    """Wait until ``host:port`` accepts connections.
-
-    :raises EndpointError: the process ended, or nothing listens after ``seconds``
-    """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise EndpointError(f"the Oxigraph server stopped at start (exit code {process.returncode})")
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise EndpointError(f"the Oxigraph server does not listen on {host}:{port} after {seconds:g} s")
+    return free_local_port(host)
 
 
 class SiteProcess:
@@ -327,7 +309,6 @@ def serve_site(store, site_dir: Path, host: str = "127.0.0.1", port: int = 7878,
     inner = free_port()
     oxigraph = serve(store, "127.0.0.1", inner, timeout_s, allow_federation)
     try:
-        wait_listening("127.0.0.1", inner, oxigraph)
         front = SiteServer((host, port), site_dir, f"http://127.0.0.1:{inner}/query", project,
                            timeout_s or 30.0, quiet)
     except (OSError, TarawaKGError) as exc:
