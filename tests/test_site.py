@@ -390,3 +390,11 @@ def test_query_page_forms_and_suggestions(site_dir):
     places = html.split('<datalist id="choices-tkg-Place">')[1].split("</datalist>")[0]
     assert '<option value="place:betio">Betio</option>' in places
     assert '<textarea id="free-query" name="query"' in html
+
+
+def test_fact_check_shows_each_verdict_by_its_label(site_dir):
+    """Disputed and unverifiable claims are not shown as errors; each verdict reads as its label."""
+    html = (site_dir / "fact-check/index.html").read_text(encoding="utf-8")
+    for kind, label in (("right", "confirmed"), ("wrong", "wrong"), ("open", "disputed"), ("open", "not verifiable")):
+        assert f'<span class="verdict-{kind}">{label}</span>' in html
+    assert '<span class="verdict-wrong">disputed</span>' not in html

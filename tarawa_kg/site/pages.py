@@ -160,14 +160,34 @@ def sources_index(data: SiteData, st: Statements) -> bytes:
 
 # --------------------------------------------------------------------------- fact-check
 
-def _verdict_right(verdict) -> bool:
-    """Whether a fact-check verdict (a literal or an IRI, e.g. ``tkg:Correct``) says the claim holds.
+def _verdict_kind(verdict) -> str:
+    """How a fact-check verdict (a literal or an IRI, e.g. ``tkg:ConfirmedClaim``) is shown:
+    ``right`` (the claim holds), ``open`` (disputed, or not verifiable) or ``wrong``.
 
-    >>> _verdict_right(ox.Literal("confirmed")), _verdict_right(ox.NamedNode(TKG + "Wrong"))
-    (True, False)
+    >>> [_verdict_kind(v) for v in (ox.Literal("confirmed"), ox.NamedNode(TKG + "WrongClaim"),
+    ...                             ox.NamedNode(TKG + "DisputedClaim"), ox.NamedNode(TKG + "UnverifiedClaim"))]
+    ['right', 'wrong', 'open', 'open']
     """
     word = verdict.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1].casefold()
-    return word.startswith(("correct", "right", "confirm", "true", "accurate", "supported", "verified"))
+    if word.startswith(("correct", "right", "confirm", "true", "accurate", "supported", "verified")):
+        return "right"
+    if word.startswith(("disput", "unverif", "not verif", "open")):
+        return "open"
+    return "wrong"
+
+
+def _verdict_text(data: SiteData, verdict, here: str) -> str:
+    """A verdict as words: by the English label of the ``tkg:`` verdict it is or names
+    (``tkg:WrongClaim`` or the literal "WrongClaim" → "wrong"), else as it is."""
+    iri = verdict.value if isinstance(verdict, ox.NamedNode) else TKG + verdict.value
+    try:
+        labels = data.select("", entity=iri, text="SELECT ?entity ?l WHERE { ?entity "
+                             "<http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER (LANG(?l) = \"en\") }")
+    except ValueError:  # a literal verdict that names no term
+        labels = []
+    if labels:
+        return labels[0]["l"].value
+    return verdict.value if isinstance(verdict, ox.Literal) else data.term(verdict, here)["text"]
 
 
 def fact_check(data: SiteData, st: Statements, project) -> bytes:
@@ -195,9 +215,8 @@ def fact_check(data: SiteData, st: Statements, project) -> bytes:
                 data.term(st.head[statement.value]["property"], here)["text"] if statement and statement.value in st.head else None),
             "stated_as": r["statedAs"].value if r.get("statedAs") else None,
             "value": data.term(r.get("value") or r.get("claimed"), here) if (r.get("value") or r.get("claimed")) else None,
-            "verdict": (verdict.value if isinstance(verdict, ox.Literal) else data.term(verdict, here)["text"])
-                       if verdict is not None else "corrected",
-            "wrong": verdict is None or not _verdict_right(verdict),
+            "verdict": _verdict_text(data, verdict, here) if verdict is not None else "corrected",
+            "kind": _verdict_kind(verdict) if verdict is not None else "wrong",
             "reason": r["reason"].value if r.get("reason") else (
                 st.first(statement.value, "rankReason", "en").value
                 if statement and st.first(statement.value, "rankReason", "en") is not None else None),
