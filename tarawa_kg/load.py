@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import re
+import stat
 import warnings
 from pathlib import Path
 from typing import Iterable
@@ -360,9 +361,14 @@ def _check_size(paths: list, max_mb: float | None) -> None:
     sizes = {}
     for path in paths:
         try:
-            sizes[str(path)] = Path(path).stat().st_size / 1e6
+            info = Path(path).stat()
         except OSError:
             sizes[str(path)] = 0.0  # read_file names the problem
+            continue
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):  # a folder: read_file says so
+            raise DataError(str(path), "not a regular file (a device, pipe or socket): its size cannot be "
+                                       "checked against --max-size, and it may never end")
+        sizes[str(path)] = info.st_size / 1e6
     total = sum(sizes.values())
     if total > max_mb:
         largest = max(sizes, key=sizes.get)

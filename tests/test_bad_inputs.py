@@ -390,3 +390,13 @@ def test_an_export_removes_what_a_killed_export_left(run, tmp_path):
     left.write_text("")
     assert run("export", "-o", tmp_path / "graph.ttl").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
+
+
+def test_validate_refuses_a_file_that_may_never_end(run, tmp_path):
+    """A device has no size to check against --max-size; /dev/zero read whole fills the memory."""
+    endless = tmp_path / "zero.ttl"
+    endless.symlink_to("/dev/zero")
+    result = run("validate", endless)
+    assert result.exit_code == 2
+    assert "not a regular file (a device, pipe or socket)" in result.output
+    assert "Traceback" not in result.output

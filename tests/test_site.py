@@ -398,3 +398,24 @@ def test_fact_check_shows_each_verdict_by_its_label(site_dir):
     for kind, label in (("right", "confirmed"), ("wrong", "wrong"), ("open", "disputed"), ("open", "not verifiable")):
         assert f'<span class="verdict-{kind}">{label}</span>' in html
     assert '<span class="verdict-wrong">disputed</span>' not in html
+
+
+def test_site_refuses_a_folder_holding_other_files(tmp_path, project):
+    """Replacing a folder deletes what is in it: only a new or empty folder, or a site written
+    before, is replaced; anything else is refused before any work, and left as it was."""
+    from tarawa_kg.site.generate import MARKER, check_site_folder
+
+    folder = tmp_path / "notes"
+    (folder / "precious").mkdir(parents=True)
+    (folder / "precious" / "thesis.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(TarawaKGError, match="not a site written by 'tarawa-kg site'"):
+        build_site(tiny_graph(""), folder, project)
+    assert (folder / "precious" / "thesis.txt").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(TarawaKGError, match="not a folder"):
+        check_site_folder(folder / "precious" / "thesis.txt")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    build_site(tiny_graph(""), empty, project)
+    assert (empty / MARKER).is_file() and (empty / "index.html").is_file()
+    build_site(tiny_graph(""), empty, project)  # a site written before is replaced
+    assert (empty / MARKER).is_file()

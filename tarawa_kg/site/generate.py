@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from tarawa_kg.errors import TarawaKGError
 from tarawa_kg.export import serialize_triples
 from tarawa_kg.progress import Progress, quiet
 from tarawa_kg.site.data import SiteData, shown
@@ -118,14 +119,35 @@ def swap_in(tmp: Path, out: Path) -> None:
         os.rename(tmp, out)
 
 
+MARKER = ".tarawa-kg-site"
+"""The file every site has at its top: only a folder holding it (or an empty or new folder) is
+replaced by :func:`build_site`."""
+
+
+def check_site_folder(out: Path | str) -> None:
+    """Refuse to replace ``out`` unless it is new, an empty folder, or a site :func:`build_site`
+    wrote (it holds :data:`MARKER`): replacing a folder deletes what was in it.
+
+    :raises TarawaKGError: ``out`` is a file, or a folder holding other things
+    """
+    out = Path(out)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise TarawaKGError(f"{out}: not a folder; give a new or empty folder, or a site written before")
+    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+        raise TarawaKGError(f"{out}: this folder holds files that are not a site written by 'tarawa-kg site'; "
+                            f"the site replaces its folder whole, so give a new or empty folder")
+
+
 def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) -> SiteResult:
-    """Write the web edition of ``kg`` into the folder ``out`` (replaced whole).
+    """Write the web edition of ``kg`` into the folder ``out`` (replaced whole). ``out`` must be
+    new, empty, or a site written before (:func:`check_site_folder`).
 
     :param kg: a :class:`~tarawa_kg.store.KnowledgeGraph` (ontology and data loaded)
     :param out: the site's folder; its parent is created if needed
     :param project: the checkout (saved queries, ontology and shapes files); default: the current one
     :raises UnsafeIRI: an entity's IRI cannot be a folder (nothing is written)
-    :raises TarawaKGError: a page could not be made (the previous site is left as it was)
+    :raises TarawaKGError: ``out`` holds other files, or a page could not be made (the previous
+        site is left as it was)
     """
     from tarawa_kg.project import Project
     from tarawa_kg.site import pages
@@ -133,6 +155,7 @@ def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) ->
     start = time.perf_counter()
     project = project or Project()
     out = Path(out)
+    check_site_folder(out)
     data = SiteData(kg.store)
     for iri in data.entities:  # refuse an unsafe IRI before anything is written
         page_dir(iri)
@@ -161,6 +184,7 @@ def build_site(kg, out: Path | str, project=None, progress: Progress = quiet) ->
         write(index_files(data))
         write(pages.all_pages(data, project, statements, progress))
         write(static_files())
+        write({MARKER: b"a site written by 'tarawa-kg site': the command replaces this folder whole\n"})
         os.chmod(tmp, 0o755)
         progress(f"site: swapping it in{' and removing the previous site' if out.exists() else ''}")
         swap_in(tmp, out)
