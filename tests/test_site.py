@@ -235,6 +235,11 @@ def test_run_saved_and_free_queries_as_tables(site_server):
     assert free.status_code == 200 and "<td><span>2</span></td>" in free.text
     bad = requests.get(f"{site_server}/run", params={"name": "events-at-place", "place": "x y"}, timeout=30)
     assert bad.status_code == 400 and "error:" in bad.text
+    twice = requests.get(f"{site_server}/run", params=[("name", "casualties"), ("side", "side:japan"),
+                                                       ("side", "side:united-states")], timeout=30)
+    assert twice.status_code == 400 and "parameter &#39;side&#39; given twice" in twice.text
+    federated = requests.get(f"{site_server}/run", params={"name": "federated-commander-birth-dates"}, timeout=30)
+    assert federated.status_code == 400 and "127.0.0.1" not in federated.text
 
 
 class _Links(__import__("html.parser").parser.HTMLParser):

@@ -64,6 +64,9 @@ def run_form(form: dict[str, list[str]], endpoint: str, project, timeout: float)
     try:
         if name:
             saved = get_query(name, project)
+            repeated = sorted(k for k, v in form.items() if k != "name" and len([x for x in v if x.strip()]) > 1)
+            if repeated:
+                raise TarawaKGError(f"parameter {repeated[0]!r} given twice: give each parameter once")
             params = {k: v[0] for k, v in form.items() if k != "name" and v and v[0].strip()}
             result = run_remote_query(endpoint, saved, params, timeout=timeout)
             title = saved.title
@@ -72,9 +75,10 @@ def run_form(form: dict[str, list[str]], endpoint: str, project, timeout: float)
             title = "Free query"
         else:
             raise TarawaKGError("give a saved query's name or a SPARQL query")
-    except TarawaKGError as exc:
+    except TarawaKGError as exc:  # the endpoint behind is private: its address is not shown
         return HTTPStatus.BAD_REQUEST, render("results.html", title="Query error", root="/",
-                                              error=str(exc), variables=[], rows=[])
+                                              error=str(exc).replace(endpoint, "the SPARQL endpoint"),
+                                              variables=[], rows=[])
     rows = [[_cell(t) for t in row] for row in result.rows]
     return HTTPStatus.OK, render("results.html", title=title, root="/", error=None,
                                  variables=result.variables, rows=rows)
