@@ -5,6 +5,9 @@ sent HTTP 200 and gets a body cut short by "The SPARQL operation has been cancel
 reads that text as a value), and some queries (``COUNT`` over a cross product) run on long past the
 limit. Oxigraph also fetches any URL a query names in ``SERVICE``. The gateway therefore
 
+* refuses queries nested deeper than :data:`MAX_NESTING` or chaining more than :data:`MAX_UNIONS`
+  ``UNION``s (HTTP 400): Oxigraph's server evaluates them recursively and a few kilobytes of
+  braces overflow its stack, which aborts the whole server;
 * refuses queries with ``SERVICE`` (HTTP 403) unless federation is allowed;
 * waits for the complete answer at most the time limit, then answers HTTP 503 with a plain-text
   message (Oxigraph's own limit, a little later, stops the work);
@@ -15,6 +18,7 @@ limit. Oxigraph also fetches any URL a query names in ``SERVICE``. The gateway t
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 import threading
 import time
@@ -27,6 +31,13 @@ MAX_REQUEST_MB = 10
 """Request bodies (queries sent by POST) larger than this are refused (HTTP 413)."""
 MAX_ANSWER_MB = 256
 """Answers larger than this are refused (HTTP 503): the gateway holds an answer whole before sending it."""
+MAX_NESTING = 64
+"""Deepest nesting of ``{ ( [`` a query may have (the saved queries use fewer than 10)."""
+MAX_UNIONS = 500
+"""Most ``UNION`` keywords a query may have."""
+_NOT_CODE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                       r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+"""String literals, IRIs and comments: what the nesting count skips."""
 _HOP_BY_HOP = {"connection", "keep-alive", "expect", "proxy-authenticate", "proxy-authorization", "te", "trailer",
                "transfer-encoding", "upgrade", "content-length", "host"}
 
@@ -55,6 +66,32 @@ def uses_service(query: str) -> bool:
         return walk(parseQuery(query))
     except Exception:  # rdflib's parser failed: Oxigraph may still accept it
         return "service" in query.lower()
+
+
+def too_complex(query: str) -> str | None:
+    """Why ``query`` is refused before it reaches Oxigraph (nested deeper than
+    :data:`MAX_NESTING`, or more than :data:`MAX_UNIONS` ``UNION``s), or ``None``. Brackets inside
+    strings, IRIs and comments do not count.
+
+    >>> too_complex("SELECT * WHERE { ?s ?p '{{{' }") is None
+    True
+    >>> too_complex("SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000)
+    'the query is nested 3000 deep; this endpoint takes at most 64'
+    """
+    code = _NOT_CODE.sub(" ", query)
+    depth = deepest = 0
+    for char in code:
+        if char in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "})]":
+            depth -= 1
+    if deepest > MAX_NESTING:
+        return f"the query is nested {deepest} deep; this endpoint takes at most {MAX_NESTING}"
+    unions = len(re.findall(r"(?i)\bUNION\b", code))
+    if unions > MAX_UNIONS:
+        return f"the query has {unions} UNIONs; this endpoint takes at most {MAX_UNIONS}"
+    return None
 
 
 def query_text(method: str, target: str, headers, body: bytes) -> str | None:
@@ -125,6 +162,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         query = query_text(self.command, self.path, self.headers, body)
+        reason = too_complex(query) if query is not None else None
+        if reason:
+            self._answer(400, reason)
+            return
         if query is not None and not self.server.allow_federation and uses_service(query):
             self._answer(403, "SERVICE (federated query) is off on this endpoint; start it with "
                               "'tarawa-kg serve --allow-federation' to allow it")

@@ -217,6 +217,18 @@ def test_serve_refuses_federated_queries(served):
         select(f"{url}/query", query, timeout=10)
 
 
+def test_serve_refuses_queries_that_would_overflow_the_server_and_keeps_running(served):
+    """A few kilobytes of nested braces, or thousands of UNIONs, overflow the Oxigraph server's
+    stack and abort it: the gateway refuses them, and the endpoint answers the next query."""
+    url, _prepared = served
+    nested = "SELECT * WHERE " + "{" * 3000 + " ?s ?p ?o " + "}" * 3000
+    unions = "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 20000) + " }"
+    for query in (nested, unions):
+        response = requests.post(f"{url}/query", data={"query": query}, timeout=30)
+        assert response.status_code == 400 and "this endpoint takes at most" in response.text
+    assert select(f"{url}/query", "SELECT (1 AS ?one) WHERE {}", timeout=10).rows[0][0].toPython() == 1
+
+
 def test_a_page_that_is_not_an_endpoint_is_a_clear_error(served):
     url, _prepared = served
     import warnings
