@@ -236,10 +236,12 @@ def fact_check(data: SiteData, st: Statements, project) -> bytes:
 
 def show_time(term) -> dict:
     """A time as the timeline shows it: local (UTC+12) and UTC for a dateTime, the date alone for
-    a date.
+    a date. The sort key is local time, as the dates of the sources are local dates.
 
     >>> show_time(ox.Literal("1943-11-20T08:55:00+12:00", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")))
-    {'sort': '1943-11-19T20:55:00+00:00', 'local': '1943-11-20 08:55 (UTC+12)', 'utc': '1943-11-19 20:55 UTC'}
+    {'sort': '1943-11-20T08:55:00', 'local': '1943-11-20 08:55 (UTC+12)', 'utc': '1943-11-19 20:55 UTC'}
+    >>> show_time(ox.Literal("1943-11-23T01:05:00Z", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")))["sort"] > "1943-11-23"
+    True
     >>> show_time(ox.Literal("1943-11-20", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")))
     {'sort': '1943-11-20', 'local': '1943-11-20', 'utc': None}
     """
@@ -252,7 +254,7 @@ def show_time(term) -> dict:
         if moment.tzinfo is None:
             return {"sort": text, "local": text + " (zone not given)", "utc": None}
         local, utc = moment.astimezone(LOCAL), moment.astimezone(timezone.utc)
-        return {"sort": utc.isoformat(), "local": local.strftime("%Y-%m-%d %H:%M") + " (UTC+12)",
+        return {"sort": local.strftime("%Y-%m-%dT%H:%M:%S"), "local": local.strftime("%Y-%m-%d %H:%M") + " (UTC+12)",
                 "utc": utc.strftime("%Y-%m-%d %H:%M") + " UTC"}
     return {"sort": text[:10], "local": text, "utc": None}
 
