@@ -10,7 +10,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tarawa_kg.build import BASENAME
@@ -34,10 +34,13 @@ class PreparedStore:
 
     :param location: the store's folder
     :param triples: number of triples loaded
+    :param graph: the validated :class:`~tarawa_kg.store.KnowledgeGraph` it was made from (the web
+        edition is built from it, so that ``serve`` loads the checkout once)
     """
 
     location: Path
     triples: int
+    graph: object = field(default=None, repr=False, compare=False)
 
 
 def prepare_store(project: Project | None = None, location: Path | str | None = None,
@@ -71,7 +74,7 @@ def prepare_store(project: Project | None = None, location: Path | str | None = 
         if created:
             shutil.rmtree(store, ignore_errors=True)
         raise
-    return PreparedStore(store, len(graph))
+    return PreparedStore(store, len(graph), graph)
 
 
 def ensure_port_free(host: str, port: int) -> None:

@@ -271,7 +271,8 @@ class SiteProcess:
 def start_site(store, project, host: str, port: int, timeout_s: float | None, site_dir: Path | None = None,
                progress=None, quiet: bool = False, allow_federation: bool = False) -> SiteProcess:
     """``serve`` with the web edition: the site of ``project`` built into a temporary folder
-    (removed when the server stops), or the one already built in ``site_dir``; then
+    (removed when the server stops) from the graph ``store`` was made from (loaded again only
+    when ``store`` does not carry it), or the one already built in ``site_dir``; then
     :func:`serve_site`."""
     from tarawa_kg.load import load_project
     from tarawa_kg.progress import quiet as silent
@@ -283,7 +284,10 @@ def start_site(store, project, host: str, port: int, timeout_s: float | None, si
         cleanup = Path(tempfile.mkdtemp(prefix="tarawa-kg-site-"))
         site_dir = cleanup / "site"
         try:
-            build_site(load_project(project, progress=progress), site_dir, project, progress)
+            graph = getattr(store, "graph", None)
+            if graph is None:
+                graph = load_project(project, progress=progress)
+            build_site(graph, site_dir, project, progress)
         except BaseException:
             shutil.rmtree(cleanup, ignore_errors=True)
             raise
